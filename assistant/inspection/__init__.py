@@ -1,0 +1,43 @@
+"""Manifest inspection: what a bundle of Kubernetes manifests creates and what is broken.
+
+``inspect_text`` runs the whole flow (parse under limits -> object model -> rules, DNS/env
+explanations, reachability -> :class:`Report`); it is pure, needs no network, and never imports
+the UI or the retrieval stack. Unreadable input (too large, binary, not UTF-8) raises
+:class:`~assistant.errors.ManifestError`; everything else ends up in the report.
+
+>>> report = inspect_text("apiVersion: v1\\nkind: Service\\nmetadata: {name: web}\\nspec: {ports: [{port: 80}]}\\n")
+>>> report.dns
+['web.default.svc.cluster.local']
+"""
+
+from __future__ import annotations
+
+from .explain import explain
+from .model import build_bundle
+from .parse import Limits, parse_manifest
+from .reach import reach
+from .report import Report, render_json, render_sarif, render_text
+from .rules import Context, run_rules
+from .schema import has_schema
+
+__all__ = ["inspect_text", "Report", "Limits", "render_text", "render_json", "render_sarif"]
+
+
+def inspect_text(text: str | bytes, *, namespace: str = "default", cluster_domain: str = "cluster.local",
+                 max_bytes: int | None = None) -> Report:
+    """Inspect a manifest bundle (multi-document YAML or JSON) and return the report."""
+    limits = Limits() if max_bytes is None else Limits(max_bytes=max_bytes)
+    parsed = parse_manifest(text, limits)
+    bundle = build_bundle(parsed.documents, namespace=namespace or "default", known_kind=has_schema)
+    findings = run_rules(Context(bundle, parsed.problems))
+    explanation = explain(bundle, cluster_domain)
+    return Report(
+        objects=list(bundle.objects),
+        findings=findings,
+        dns=explanation.dns,
+        cname=explanation.cname,
+        env=explanation.env,
+        reach=reach(bundle),
+        skipped=list(bundle.skipped),
+        services=explanation.services,
+    )

@@ -1,0 +1,164 @@
+"""The reachability matrix: may pods of workload A open a connection to port P of workload B?
+
+Semantics follow the Kubernetes NetworkPolicy docs (see ``manifest-anchors.md`` section 9):
+
+* a pod is isolated for a direction only when some policy of its namespace selects it and has
+  that direction in its effective policyTypes (omitted: Ingress, plus Egress if egress rules
+  exist); non-isolated directions allow everything;
+* policies are additive: any rule of any selecting policy may allow;
+* a connection needs the source's egress AND the destination's ingress;
+* ``from``/``to`` absent or empty admits every peer, ``ports`` absent or empty every port;
+  ``ingress: []`` (or none) with Ingress isolation admits nothing;
+* peers: podSelector alone = the policy's namespace; namespaceSelector alone = all pods of
+  matching namespaces; both in one element = AND; separate elements = OR;
+* ports: protocol defaults to TCP, ``endPort`` is an inclusive range, a named port resolves
+  against the destination pod's container ports (name and protocol);
+* ipBlock peers are treated as never matching pod IPs (implementation-defined), and a verdict
+  says so when an ipBlock was the only thing that could have allowed it.
+
+Which policies select each workload and which workloads each rule's peers admit are computed
+once, so the matrix is O(pairs x selecting rules) set lookups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Bundle, NetworkPolicy, PolicyRule, Workload
+from .selection import peer_matches, policy_selects, rule_ports_match
+
+__all__ = ["Verdict", "reach"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    source: str
+    destination: str
+    port: int
+    protocol: str
+    allowed: bool
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"from": self.source, "to": self.destination, "port": self.port,
+                "protocol": self.protocol, "allowed": self.allowed, "reason": self.reason}
+
+
+@dataclass
+class _Rule:
+    policy: NetworkPolicy
+    rule: PolicyRule
+    peers: frozenset[int] | None
+    """Indices of workloads the rule's peers admit; ``None``: every peer."""
+    has_ip_block: bool
+
+
+class _Matrix:
+    def __init__(self, bundle: Bundle) -> None:
+        self.workloads = sorted(bundle.workloads, key=lambda w: (w.namespace, w.name, w.kind))
+        self.ingress: list[list[NetworkPolicy]] = []
+        self.egress: list[list[NetworkPolicy]] = []
+        self.ingress_rules: list[list[_Rule]] = []
+        self.egress_rules: list[list[_Rule]] = []
+        compiled: dict[int, _Rule] = {}
+
+        def compile_rule(policy: NetworkPolicy, rule: PolicyRule) -> _Rule:
+            key = id(rule)
+            if key not in compiled:
+                if rule.peers is None:
+                    peers = None
+                else:
+                    peers = frozenset(i for i, w in enumerate(self.workloads)
+                                      if any(peer_matches(bundle, policy, p, w) for p in rule.peers))
+                compiled[key] = _Rule(policy, rule, peers,
+                                      rule.peers is not None and any(p.ip_block is not None for p in rule.peers))
+            return compiled[key]
+
+        by_namespace: dict[str, list[NetworkPolicy]] = {}
+        for policy in sorted(bundle.policies, key=lambda p: (p.ref.namespace, p.ref.name)):
+            by_namespace.setdefault(policy.ref.namespace, []).append(policy)
+        for workload in self.workloads:
+            selecting = [p for p in by_namespace.get(workload.namespace, []) if policy_selects(p, workload)]
+            ingress = [p for p in selecting if "Ingress" in p.policy_types]
+            egress = [p for p in selecting if "Egress" in p.policy_types]
+            self.ingress.append(ingress)
+            self.egress.append(egress)
+            self.ingress_rules.append([compile_rule(p, r) for p in ingress for r in p.ingress])
+            self.egress_rules.append([compile_rule(p, r) for p in egress for r in p.egress])
+
+    def _direction(self, rules: list[_Rule], policies: list[NetworkPolicy], peer: int, destination: Workload,
+                   port: int, protocol: str, port_cache: dict) -> tuple[bool, str, bool]:
+        """(allowed, deciding rule text, an ipBlock rule matched the port)."""
+        ip_block = False
+        for compiled in rules:
+            cache_key = (id(compiled), port, protocol)
+            if cache_key not in port_cache:
+                port_cache[cache_key] = rule_ports_match(compiled.rule.ports, port, protocol, destination)
+            if port_cache[cache_key] is False:
+                continue
+            if compiled.peers is None or peer in compiled.peers:
+                return True, f"NetworkPolicy {compiled.policy.key} ({compiled.rule.describe()})", False
+            ip_block = ip_block or compiled.has_ip_block
+        return False, ", ".join(p.key for p in policies), ip_block
+
+    def verdicts(self) -> list[Verdict]:
+        result: list[Verdict] = []
+        workloads = self.workloads
+        for d, dst in enumerate(workloads):
+            ports = sorted({(p.number, p.protocol) for p in dst.ports if isinstance(p.number, int)})
+            for port, protocol in ports:
+                ingress_cache: dict = {}
+                egress_cache: dict = {}
+                for s, src in enumerate(workloads):
+                    result.append(self._verdict(s, src, d, dst, port, protocol, ingress_cache, egress_cache))
+        return result
+
+    def _verdict(self, s: int, src: Workload, d: int, dst: Workload, port: int, protocol: str,
+                 ingress_cache: dict, egress_cache: dict) -> Verdict:
+        target = f"{port}/{protocol}"
+        if self.egress[s]:
+            egress_ok, egress_why, egress_ip = self._direction(
+                self.egress_rules[s], self.egress[s], d, dst, port, protocol, egress_cache)
+        else:
+            egress_ok, egress_why, egress_ip = True, "", False
+        if self.ingress[d]:
+            ingress_ok, ingress_why, ingress_ip = self._direction(
+                self.ingress_rules[d], self.ingress[d], s, dst, port, protocol, ingress_cache)
+        else:
+            ingress_ok, ingress_why, ingress_ip = True, "", False
+
+        if egress_ok and ingress_ok:
+            parts = []
+            if self.ingress[d]:
+                parts.append(f"ingress allowed by {ingress_why}")
+            if self.egress[s]:
+                parts.append(f"egress allowed by {egress_why}")
+            if not parts:
+                reason = (f"allowed: no NetworkPolicy isolates {dst.key} (ingress) or {src.key} (egress)")
+            else:
+                if not self.ingress[d]:
+                    parts.append(f"{dst.key} is not ingress-isolated")
+                if not self.egress[s]:
+                    parts.append(f"{src.key} is not egress-isolated")
+                reason = "allowed: " + "; ".join(parts)
+            return Verdict(src.key, dst.key, port, protocol, True, reason)
+
+        parts = []
+        if not egress_ok:
+            parts.append(f"{src.key} is egress-isolated by NetworkPolicy {egress_why} and no egress rule "
+                         f"allows {dst.key} on {target}")
+        if not ingress_ok:
+            parts.append(f"{dst.key} is ingress-isolated by NetworkPolicy {ingress_why} and no ingress rule "
+                         f"allows {src.key} on {target}")
+        reason = "denied: " + "; ".join(parts)
+        if (not egress_ok and egress_ip) or (not ingress_ok and ingress_ip):
+            reason += " (ipBlock peers are treated as not matching pod IPs)"
+        if s == d:
+            reason += " (this is traffic between pods of the same workload; a pod can always reach itself)"
+        return Verdict(src.key, dst.key, port, protocol, False, reason)
+
+
+def reach(bundle: Bundle) -> list[Verdict]:
+    """Every (source workload, destination workload, declared port/protocol) verdict, sorted."""
+    verdicts = _Matrix(bundle).verdicts()
+    return sorted(verdicts, key=lambda v: (v.source, v.destination, v.port, v.protocol))

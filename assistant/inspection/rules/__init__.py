@@ -1,0 +1,67 @@
+"""The rule registry: each rule is a small function registered under its contract id.
+
+A rule function reads a :class:`Context` and yields :class:`Hit` (object, line, message);
+:func:`run_rules` turns hits into :class:`~assistant.inspection.findings.Finding` by adding the
+severity, hint and doc link from ``kb/rules.yaml``. Adding a rule touches one function here and
+one entry there, never a central list. Findings come out sorted (line, rule, object, message)
+so that output is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from ..catalog import load_catalog
+from ..findings import Finding
+from ..model import Bundle
+from ..parse import Problem
+
+__all__ = ["Context", "Hit", "rule", "registered", "run_rules"]
+
+
+class Hit(NamedTuple):
+    object: str
+    line: int
+    message: str
+
+
+@dataclass
+class Context:
+    bundle: Bundle
+    problems: list[Problem] = field(default_factory=list)
+
+
+RuleFunction = Callable[[Context], Iterable[Hit]]
+_REGISTRY: dict[str, RuleFunction] = {}
+
+
+def rule(rule_id: str) -> Callable[[RuleFunction], RuleFunction]:
+    """Register ``function`` as the implementation of ``rule_id``."""
+    def register(function: RuleFunction) -> RuleFunction:
+        if rule_id in _REGISTRY:
+            raise ValueError(f"rule {rule_id} registered twice")
+        _REGISTRY[rule_id] = function
+        return function
+    return register
+
+
+def registered() -> dict[str, RuleFunction]:
+    _load_rule_modules()
+    return dict(_REGISTRY)
+
+
+def _load_rule_modules() -> None:
+    from . import documents, ingress, networkpolicy, pods, services, workloads  # noqa: F401
+
+
+def run_rules(context: Context) -> list[Finding]:
+    catalog = load_catalog()
+    findings: set[Finding] = set()
+    for rule_id, function in registered().items():
+        info = catalog[rule_id]
+        for hit in function(context):
+            findings.add(Finding(rule_id, info.severity, hit.object, max(int(hit.line), 1),
+                                 hit.message, info.text("hint"), info.doc))
+    return sorted(findings, key=lambda f: (f.line, f.rule, f.object, f.message))

@@ -1,0 +1,152 @@
+"""NetworkPolicy rules: selectors that select nothing, the OR/AND peer trap, ignored rules,
+named ports that resolve nowhere, DNS blocked by egress isolation, and non-isolated pods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model import NetworkPolicy, PolicyRule, Workload
+from ..selection import peer_matches, peer_namespace_scope, policy_port_matches, policy_selects
+from . import Context, Hit, rule
+
+
+def _selected(context: Context, policy: NetworkPolicy) -> list[Workload]:
+    return [w for w in context.bundle.workloads if policy_selects(policy, w)]
+
+
+@rule("networkpolicy-selects-no-pods")
+def selects_no_pods(context: Context) -> Iterator[Hit]:
+    for policy in context.bundle.policies:
+        if policy.pod_selector.everything:
+            continue  # podSelector {} is a namespace-wide policy, valid even before any pod exists
+        if not _selected(context, policy):
+            yield Hit(policy.ref.id, policy.ref.line,
+                      f"NetworkPolicy {policy.key} podSelector {policy.pod_selector.describe()} matches no "
+                      f"pod template in namespace {policy.ref.namespace}")
+
+
+def _rules(policy: NetworkPolicy) -> Iterator[PolicyRule]:
+    yield from policy.ingress
+    yield from policy.egress
+
+
+@rule("networkpolicy-peer-selects-no-pods")
+def peer_selects_no_pods(context: Context) -> Iterator[Hit]:
+    bundle = context.bundle
+    for policy in bundle.policies:
+        for policy_rule in _rules(policy):
+            for peer in policy_rule.peers or []:
+                if peer.pod_selector is None or peer.ip_block is not None or peer.pod_selector.everything:
+                    continue
+                namespaces, complete = peer_namespace_scope(bundle, policy, peer)
+                if not complete:
+                    continue  # it may select namespaces the bundle does not show (e.g. kube-system)
+                if any(peer_matches(bundle, policy, peer, w) for w in bundle.workloads):
+                    continue
+                where = ", ".join(namespaces) or "no namespace of the bundle"
+                yield Hit(policy.ref.id, policy.ref.line,
+                          f"NetworkPolicy {policy.key} {policy_rule.direction} rule {policy_rule.index} peer "
+                          f"{peer.index} ({peer.describe()}) matches no pod in namespace {where}")
+
+
+@rule("networkpolicy-peer-or-ambiguity")
+def peer_or_ambiguity(context: Context) -> Iterator[Hit]:
+    for policy in context.bundle.policies:
+        for direction, rules in (("ingress", policy.ingress), ("egress", policy.egress)):
+            for policy_rule in rules:
+                peers = policy_rule.peers or []
+                ns_only = [p for p in peers if p.namespace_selector is not None and p.pod_selector is None
+                           and p.ip_block is None]
+                pod_only = [p for p in peers if p.pod_selector is not None and p.namespace_selector is None
+                            and p.ip_block is None]
+                if ns_only and pod_only:
+                    word = "from" if direction == "ingress" else "to"
+                    yield Hit(policy.ref.id, policy.ref.line,
+                              f"NetworkPolicy {policy.key} {direction} rule {policy_rule.index}: {word} has "
+                              f"{ns_only[0].describe()} and {pod_only[0].describe()} as separate peers (OR); "
+                              f"{pod_only[0].describe()} only looks in namespace {policy.ref.namespace}")
+
+
+@rule("networkpolicy-rules-ignored")
+def rules_ignored(context: Context) -> Iterator[Hit]:
+    for policy in context.bundle.policies:
+        if policy.explicit_types is None:
+            continue
+        for direction, present in (("Ingress", policy.has_ingress_rules), ("Egress", policy.has_egress_rules)):
+            if present and direction not in policy.policy_types:
+                yield Hit(policy.ref.id, policy.ref.line,
+                          f"NetworkPolicy {policy.key} has {direction.lower()} rules but policyTypes "
+                          f"{policy.explicit_types} does not list {direction}; they are ignored")
+
+
+@rule("networkpolicy-named-port-unknown")
+def named_port_unknown(context: Context) -> Iterator[Hit]:
+    bundle = context.bundle
+    for policy in bundle.policies:
+        for policy_rule in _rules(policy):
+            if policy_rule.direction == "ingress":
+                destinations = _selected(context, policy)
+            else:
+                if policy_rule.peers is None or any(
+                        p.ip_block is not None or not peer_namespace_scope(bundle, policy, p)[1]
+                        for p in policy_rule.peers):
+                    continue  # destinations may lie outside the bundle
+                destinations = [w for w in bundle.workloads
+                                if any(peer_matches(bundle, policy, p, w) for p in policy_rule.peers)]
+            if not destinations:
+                continue
+            for port in policy_rule.ports or []:
+                if not isinstance(port.port, str):
+                    continue
+                if any(p.name == port.port and p.protocol == port.protocol for w in destinations for p in w.ports):
+                    continue
+                names = sorted({f"{p.name}/{p.protocol}" for w in destinations for p in w.ports if p.name})
+                yield Hit(policy.ref.id, policy.ref.line,
+                          f"NetworkPolicy {policy.key} {policy_rule.direction} rule {policy_rule.index}: named "
+                          f"port {port.port!r}/{port.protocol} matches no container port of "
+                          f"{', '.join(w.key for w in destinations)} (names: {', '.join(names) or 'none'})")
+
+
+def _egress_allows_dns(policies: list[NetworkPolicy], protocol: str) -> bool:
+    for policy in policies:
+        for policy_rule in policy.egress:
+            if policy_rule.peers is not None and not policy_rule.peers:
+                continue
+            if policy_rule.ports is None:
+                return True
+            for port in policy_rule.ports:
+                if isinstance(port.port, str):
+                    if port.protocol == protocol and port.port in ("dns", "dns-tcp", "domain"):
+                        return True
+                elif policy_port_matches(port, 53, protocol, None):
+                    return True
+    return False
+
+
+@rule("networkpolicy-blocks-dns")
+def blocks_dns(context: Context) -> Iterator[Hit]:
+    bundle = context.bundle
+    for workload in bundle.workloads:
+        if workload.host_network:
+            continue  # policies are not applied to host-network pods by most plugins
+        isolating = [p for p in bundle.policies if "Egress" in p.policy_types and policy_selects(p, workload)]
+        if not isolating or _egress_allows_dns(isolating, "UDP"):
+            continue
+        names = ", ".join(p.key for p in isolating)
+        tcp = " (only TCP 53 is allowed; DNS queries go over UDP first)" if _egress_allows_dns(isolating, "TCP") else ""
+        yield Hit(workload.ref.id, workload.ref.line,
+                  f"{workload.kind} {workload.key} is egress-isolated by NetworkPolicy {names} and no egress "
+                  f"rule allows port 53/UDP{tcp}")
+
+
+@rule("pod-not-isolated")
+def pod_not_isolated(context: Context) -> Iterator[Hit]:
+    bundle = context.bundle
+    namespaces = {p.ref.namespace for p in bundle.policies}
+    for workload in bundle.workloads:
+        if workload.namespace not in namespaces or workload.host_network:
+            continue
+        if not any(policy_selects(p, workload) for p in bundle.policies):
+            yield Hit(workload.ref.id, workload.ref.line,
+                      f"{workload.kind} {workload.key} is selected by no NetworkPolicy, although namespace "
+                      f"{workload.namespace} has policies")

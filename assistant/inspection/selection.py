@@ -1,0 +1,113 @@
+"""Who selects whom: Services -> pods, policies -> pods, policy peers -> pods, port resolution.
+
+These few questions are asked by rules, explanations and reachability alike; answering them
+in one place keeps the namespace scoping and named-port rules identical everywhere.
+"""
+
+from __future__ import annotations
+
+from .model import (
+    NAMESPACE_NAME_LABEL, Bundle, ContainerPort, NetworkPolicy, Peer, PolicyPort, Service, ServicePort, Workload,
+)
+
+__all__ = [
+    "service_workloads", "resolve_target_port", "policy_selects", "peer_matches",
+    "peer_namespace_scope", "namespace_labels", "policy_port_matches", "rule_ports_match",
+]
+
+
+def namespace_labels(bundle: Bundle, namespace: str) -> dict[str, str]:
+    return bundle.namespace_labels.get(namespace) or {NAMESPACE_NAME_LABEL: namespace}
+
+
+def service_workloads(bundle: Bundle, service: Service) -> list[Workload]:
+    """Workloads whose pod template the Service selects (same namespace; ExternalName selects none)."""
+    if service.type == "ExternalName":
+        return []
+    return [w for w in bundle.workloads
+            if w.namespace == service.ref.namespace and service.selector.matches(w.labels)]
+
+
+def resolve_target_port(port: ServicePort, workload: Workload) -> ContainerPort | None:
+    """The container port a Service port reaches on one workload's pods, if declared.
+
+    A named targetPort resolves by name and protocol (as the endpoints controller does); a
+    number (or an omitted targetPort, meaning ``port``) resolves to a declared port of that number.
+    """
+    target = port.effective_target
+    for candidate in workload.ports:
+        if candidate.protocol != port.protocol:
+            continue
+        if isinstance(target, str) and candidate.name == target:
+            return candidate
+        if isinstance(target, int) and candidate.number == target:
+            return candidate
+    return None
+
+
+def policy_selects(policy: NetworkPolicy, workload: Workload) -> bool:
+    """A policy applies only to pods of its own namespace that its podSelector matches."""
+    return workload.namespace == policy.ref.namespace and policy.pod_selector.matches(workload.labels)
+
+
+def peer_matches(bundle: Bundle, policy: NetworkPolicy, peer: Peer, workload: Workload) -> bool:
+    """Whether a from/to element admits a workload's pods (ipBlock never matches pod IPs)."""
+    if peer.ip_block is not None:
+        return False
+    if peer.namespace_selector is None and peer.pod_selector is None:
+        return False  # an empty peer is rejected by the API server
+    if peer.namespace_selector is None:
+        if workload.namespace != policy.ref.namespace:
+            return False
+    elif not peer.namespace_selector.matches(namespace_labels(bundle, workload.namespace)):
+        return False
+    return peer.pod_selector is None or peer.pod_selector.matches(workload.labels)
+
+
+def peer_namespace_scope(bundle: Bundle, policy: NetworkPolicy, peer: Peer) -> tuple[list[str], bool]:
+    """(namespaces of the bundle the peer can select, whether that list is complete).
+
+    Complete means no namespace outside the bundle could match: the peer has no
+    namespaceSelector (the policy's own namespace), or the namespaceSelector pins
+    ``kubernetes.io/metadata.name`` to names that are all in the bundle.
+    """
+    if peer.namespace_selector is None:
+        return [policy.ref.namespace], True
+    selector = peer.namespace_selector
+    matching = [ns for ns in sorted(bundle.namespace_labels) if selector.matches(bundle.namespace_labels[ns])]
+    pinned = [r for r in selector.requirements if r.key == NAMESPACE_NAME_LABEL and r.operator == "In"]
+    complete = selector.nothing or bool(pinned) and all(
+        value in bundle.namespace_labels for r in pinned for value in r.values)
+    return matching, complete
+
+
+def policy_port_matches(policy_port: PolicyPort, number: int, protocol: str, workload: Workload | None) -> bool:
+    """Whether one NetworkPolicyPort admits ``number/protocol`` on a destination workload.
+
+    Protocol defaults to TCP; no ``port`` means every port of the protocol; ``endPort`` makes an
+    inclusive range; a named port matches when the destination declares that name with the
+    same protocol and that number (names resolve per destination pod).
+    """
+    if policy_port.protocol != protocol:
+        return False
+    if policy_port.port is None:
+        return True
+    if isinstance(policy_port.port, str):
+        if workload is None:
+            return False
+        return any(p.name == policy_port.port and p.protocol == protocol and p.number == number
+                   for p in workload.ports)
+    if policy_port.end_port is not None:
+        return policy_port.port <= number <= policy_port.end_port
+    return policy_port.port == number
+
+
+def rule_ports_match(ports: list[PolicyPort] | None, number: int, protocol: str,
+                     workload: Workload | None) -> PolicyPort | bool:
+    """``True`` when the rule has no port list, else the first matching port entry, else ``False``."""
+    if ports is None:
+        return True
+    for port in ports:
+        if policy_port_matches(port, number, protocol, workload):
+            return port
+    return False
