@@ -293,7 +293,14 @@ class Bundle:
     type_problems: list[TypeProblem] = field(default_factory=list)
 
     def workloads_in(self, namespace: str) -> list[Workload]:
-        return [w for w in self.workloads if w.namespace == namespace]
+        """Workloads of one namespace (indexed on first use; the bundle is not changed afterwards)."""
+        index = self.__dict__.get("_by_namespace")
+        if index is None or sum(len(v) for v in index.values()) != len(self.workloads):
+            index = {}
+            for workload in self.workloads:
+                index.setdefault(workload.namespace, []).append(workload)
+            self.__dict__["_by_namespace"] = index
+        return index.get(namespace, [])
 
     def service(self, namespace: str, name: str) -> Service | None:
         for svc in self.services:

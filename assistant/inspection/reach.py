@@ -55,7 +55,7 @@ class _Rule:
 
 class _Matrix:
     def __init__(self, bundle: Bundle) -> None:
-        self.workloads = sorted(bundle.workloads, key=lambda w: (w.namespace, w.name, w.kind))
+        self.workloads = sorted(bundle.workloads, key=lambda w: (w.key, w.kind))
         self.ingress: list[list[NetworkPolicy]] = []
         self.egress: list[list[NetworkPolicy]] = []
         self.ingress_rules: list[list[_Rule]] = []
@@ -91,7 +91,7 @@ class _Matrix:
         """(allowed, deciding rule text, an ipBlock rule matched the port)."""
         ip_block = False
         for compiled in rules:
-            cache_key = (id(compiled), port, protocol)
+            cache_key = id(compiled)
             if cache_key not in port_cache:
                 port_cache[cache_key] = rule_ports_match(compiled.rule.ports, port, protocol, destination)
             if port_cache[cache_key] is False:
@@ -102,28 +102,37 @@ class _Matrix:
         return False, ", ".join(p.key for p in policies), ip_block
 
     def verdicts(self) -> list[Verdict]:
+        """Source-major over workloads sorted by key, so the output is already in sorted order."""
         result: list[Verdict] = []
         workloads = self.workloads
-        for d, dst in enumerate(workloads):
-            ports = sorted({(p.number, p.protocol) for p in dst.ports if isinstance(p.number, int)})
-            for port, protocol in ports:
-                ingress_cache: dict = {}
-                egress_cache: dict = {}
-                for s, src in enumerate(workloads):
-                    result.append(self._verdict(s, src, d, dst, port, protocol, ingress_cache, egress_cache))
+        keys = [w.key for w in workloads]
+        ports = [sorted({(p.number, p.protocol) for p in w.ports if isinstance(p.number, int)}) for w in workloads]
+        port_cache: dict = {}
+        for s, src in enumerate(workloads):
+            for d, dst in enumerate(workloads):
+                if not ports[d]:
+                    continue
+                if not self.egress[s] and not self.ingress[d]:
+                    reason = f"allowed: no NetworkPolicy isolates {keys[d]} (ingress) or {keys[s]} (egress)"
+                    result.extend(Verdict(keys[s], keys[d], port, protocol, True, reason)
+                                  for port, protocol in ports[d])
+                    continue
+                for port, protocol in ports[d]:
+                    result.append(self._verdict(s, keys[s], d, keys[d], dst, port, protocol,
+                                                port_cache.setdefault((d, port, protocol), {})))
         return result
 
-    def _verdict(self, s: int, src: Workload, d: int, dst: Workload, port: int, protocol: str,
-                 ingress_cache: dict, egress_cache: dict) -> Verdict:
+    def _verdict(self, s: int, source: str, d: int, destination: str, dst: Workload, port: int,
+                 protocol: str, port_cache: dict) -> Verdict:
         target = f"{port}/{protocol}"
         if self.egress[s]:
             egress_ok, egress_why, egress_ip = self._direction(
-                self.egress_rules[s], self.egress[s], d, dst, port, protocol, egress_cache)
+                self.egress_rules[s], self.egress[s], d, dst, port, protocol, port_cache)
         else:
             egress_ok, egress_why, egress_ip = True, "", False
         if self.ingress[d]:
             ingress_ok, ingress_why, ingress_ip = self._direction(
-                self.ingress_rules[d], self.ingress[d], s, dst, port, protocol, ingress_cache)
+                self.ingress_rules[d], self.ingress[d], s, dst, port, protocol, port_cache)
         else:
             ingress_ok, ingress_why, ingress_ip = True, "", False
 
@@ -133,32 +142,27 @@ class _Matrix:
                 parts.append(f"ingress allowed by {ingress_why}")
             if self.egress[s]:
                 parts.append(f"egress allowed by {egress_why}")
-            if not parts:
-                reason = (f"allowed: no NetworkPolicy isolates {dst.key} (ingress) or {src.key} (egress)")
-            else:
-                if not self.ingress[d]:
-                    parts.append(f"{dst.key} is not ingress-isolated")
-                if not self.egress[s]:
-                    parts.append(f"{src.key} is not egress-isolated")
-                reason = "allowed: " + "; ".join(parts)
-            return Verdict(src.key, dst.key, port, protocol, True, reason)
+            if not self.ingress[d]:
+                parts.append(f"{destination} is not ingress-isolated")
+            if not self.egress[s]:
+                parts.append(f"{source} is not egress-isolated")
+            return Verdict(source, destination, port, protocol, True, "allowed: " + "; ".join(parts))
 
         parts = []
         if not egress_ok:
-            parts.append(f"{src.key} is egress-isolated by NetworkPolicy {egress_why} and no egress rule "
-                         f"allows {dst.key} on {target}")
+            parts.append(f"{source} is egress-isolated by NetworkPolicy {egress_why} and no egress rule "
+                         f"allows {destination} on {target}")
         if not ingress_ok:
-            parts.append(f"{dst.key} is ingress-isolated by NetworkPolicy {ingress_why} and no ingress rule "
-                         f"allows {src.key} on {target}")
+            parts.append(f"{destination} is ingress-isolated by NetworkPolicy {ingress_why} and no ingress rule "
+                         f"allows {source} on {target}")
         reason = "denied: " + "; ".join(parts)
         if (not egress_ok and egress_ip) or (not ingress_ok and ingress_ip):
             reason += " (ipBlock peers are treated as not matching pod IPs)"
         if s == d:
             reason += " (this is traffic between pods of the same workload; a pod can always reach itself)"
-        return Verdict(src.key, dst.key, port, protocol, False, reason)
+        return Verdict(source, destination, port, protocol, False, reason)
 
 
 def reach(bundle: Bundle) -> list[Verdict]:
     """Every (source workload, destination workload, declared port/protocol) verdict, sorted."""
-    verdicts = _Matrix(bundle).verdicts()
-    return sorted(verdicts, key=lambda v: (v.source, v.destination, v.port, v.protocol))
+    return _Matrix(bundle).verdicts()

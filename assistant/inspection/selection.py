@@ -24,8 +24,7 @@ def service_workloads(bundle: Bundle, service: Service) -> list[Workload]:
     """Workloads whose pod template the Service selects (same namespace; ExternalName selects none)."""
     if service.type == "ExternalName":
         return []
-    return [w for w in bundle.workloads
-            if w.namespace == service.ref.namespace and service.selector.matches(w.labels)]
+    return [w for w in bundle.workloads_in(service.ref.namespace) if service.selector.matches(w.labels)]
 
 
 def resolve_target_port(port: ServicePort, workload: Workload) -> ContainerPort | None:
