@@ -14,15 +14,27 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .model import Bundle, Service, Workload
 from .selection import resolve_target_port, service_workloads
 
-__all__ = ["ServiceBackends", "Explanation", "explain", "env_name", "service_env"]
+__all__ = ["ServiceBackends", "Explanation", "explain", "env_name", "service_env", "valid_dns_name"]
+
+_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 MAX_ORDINALS = 1000
 """Per-pod names listed for one StatefulSet at most (a replicas: 100000 typo must not flood output)."""
+
+
+def valid_dns_name(name: str) -> bool:
+    """RFC 1123: dot-separated lower-case labels of 1-63 characters, 253 characters in all.
+
+    The API server rejects objects whose names would break this, so a name that fails it is
+    never listed (the object itself is reported by the schema check or ignored).
+    """
+    return len(name) <= 253 and all(_LABEL.match(label) for label in name.split("."))
 
 
 def env_name(name: str) -> str:
@@ -113,4 +125,5 @@ def explain(bundle: Bundle, cluster_domain: str = "cluster.local") -> Explanatio
             service = _headless_selecting(bundle, workload, workload.subdomain)
             if service is not None:
                 dns.add(f"{workload.hostname}.{service.ref.name}.{workload.namespace}.svc.{domain}")
-    return Explanation(sorted(dns), dict(sorted(cname.items())), env, backends)
+    return Explanation(sorted(n for n in dns if valid_dns_name(n)),
+                       dict(sorted((k, v) for k, v in cname.items() if valid_dns_name(k))), env, backends)

@@ -1,0 +1,117 @@
+"""Report renderings: the contract JSON shape, human text, and SARIF 2.1.0 validated against its schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+from assistant.inspection import render_json, render_sarif, render_text
+from assistant.inspection.catalog import load_catalog
+
+from .helpers import run
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+
+BUNDLE = """\
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: frontend, namespace: shop}
+spec:
+  selector: {matchLabels: {app: frontend}}
+  template:
+    metadata: {labels: {app: frontend}}
+    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 80, name: http}]}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: api, ports: [{containerPort: 8080, name: http}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {app: apii}
+  ports: [{port: 80, targetPort: http}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: legacy, namespace: shop}
+spec: {type: ExternalName, externalName: legacy.example.com}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-ingress, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{port: http}]}]
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w, namespace: shop}
+"""
+
+
+def test_json_has_exactly_the_contract_keys():
+    data = json.loads(render_json(run(BUNDLE)))
+    assert list(data) == ["objects", "findings", "dns", "cname", "env", "reach", "skipped"]
+    assert data["objects"][1] == {"kind": "Deployment", "namespace": "shop", "name": "frontend", "line": 6}
+    assert {tuple(f) for f in data["findings"]} == {("rule", "severity", "object", "line", "message", "hint", "doc")}
+    assert data["dns"] == ["api.shop.svc.cluster.local"]
+    assert data["cname"] == {"legacy.shop.svc.cluster.local": "legacy.example.com"}
+    assert data["env"]["shop/api"][:2] == ["API_SERVICE_HOST", "API_SERVICE_PORT"]
+    assert set(data["reach"][0]) == {"from", "to", "port", "protocol", "allowed", "reason"}
+    allowed = next(r for r in data["reach"] if r["from"] == "shop/frontend" and r["to"] == "shop/api")
+    assert allowed["allowed"] and "shop/api-ingress" in allowed["reason"] and allowed["port"] == 8080
+    assert data["skipped"][0]["kind"] == "Widget"
+
+
+def test_text_groups_by_severity_and_has_no_colour_unless_asked():
+    report = run(BUNDLE)
+    text = render_text(report, color=False)
+    assert "\x1b[" not in text
+    assert text.index("Warnings") < text.index("Info") < text.index("DNS names") < text.index("Reachability")
+    assert "hint: " in text and "Services -> pods" in text and "Skipped (1)" in text
+    assert "legacy.shop.svc.cluster.local CNAME legacy.example.com" in text
+    assert "\x1b[" in render_text(report, color=True)
+
+
+def test_text_never_replays_escape_sequences_from_the_manifest():
+    report = run('apiVersion: v1\nkind: Service\nmetadata: {name: "evil\\e[2J\\e]0;owned\\a"}\nspec: {ports: [{port: 80}]}\n')
+    text = render_text(report, color=False)
+    assert "\x1b" not in text and "\x07" not in text
+
+
+def test_sarif_validates_against_the_2_1_0_schema():
+    report = run(BUNDLE)
+    sarif = json.loads(render_sarif(report, uri="bundle.yaml"))
+    jsonschema.Draft7Validator(SCHEMA).validate(sarif)
+    run_ = sarif["runs"][0]
+    rule_ids = [r["id"] for r in run_["tool"]["driver"]["rules"]]
+    assert rule_ids == list(load_catalog()) and len(set(rule_ids)) == len(rule_ids)
+    assert all(r["help"]["text"] and r["helpUri"] for r in run_["tool"]["driver"]["rules"])
+    assert len(run_["results"]) == len(report.findings) > 0
+    for result in run_["results"]:
+        assert result["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+        assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+    assert {r["level"] for r in run_["results"]} <= {"error", "warning", "note"}
+
+
+def test_sarif_for_an_unparseable_and_an_empty_input_still_validates():
+    for text in ("kind: [\n", ""):
+        jsonschema.Draft7Validator(SCHEMA).validate(json.loads(render_sarif(run(text))))
+
+
+def test_schema_file_rejects_a_broken_log():
+    errors = list(jsonschema.Draft7Validator(SCHEMA).iter_errors({"version": "2.1.0", "runs": [{"results": []}]}))
+    assert errors  # a run needs a tool
