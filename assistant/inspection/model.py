@@ -511,9 +511,11 @@ def _peers(raw: Any, path: str, r: _Reader) -> list[Peer] | None:
         p = r.map(item, f"{path}[{i}]")
         peers.append(Peer(
             index=i + 1,
-            pod_selector=Selector.from_label_selector(p["podSelector"]) if "podSelector" in p else None,
+            # ``podSelector: null`` is a nil pointer in the API, i.e. the same as leaving it out.
+            pod_selector=(Selector.from_label_selector(p["podSelector"])
+                          if p.get("podSelector") is not None else None),
             namespace_selector=(Selector.from_label_selector(p["namespaceSelector"])
-                                if "namespaceSelector" in p else None),
+                                if p.get("namespaceSelector") is not None else None),
             ip_block=p.get("ipBlock"),
             raw=p,
         ))

@@ -31,7 +31,7 @@ from assistant.errors import ManifestError
 __all__ = ["Limits", "Document", "Problem", "ParseResult", "parse_manifest", "decode_input"]
 
 _SafeParser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_DOC_START = re.compile(r"^---(?=[ \t]|$)")
+_DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)")
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 # Scalars whose SafeConstructor result is kept; timestamps and binary stay text so that a
@@ -126,13 +126,19 @@ def _split_documents(text: str) -> list[tuple[int, str]]:
     chunks: list[tuple[int, str]] = []
     start, current = 0, []
     for number, line in enumerate(text.splitlines(keepends=True)):
-        if _DOC_START.match(line) and current:
+        if _DOC_START.match(line) and current and not _only_directives(current):
             chunks.append((start, "".join(current)))
             start, current = number, []
         current.append(line)
     if current:
         chunks.append((start, "".join(current)))
     return chunks
+
+
+def _only_directives(lines: list[str]) -> bool:
+    """Directives (``%YAML 1.1``) belong to the document that follows them."""
+    content = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return bool(content) and all(line.startswith("%") for line in content)
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:

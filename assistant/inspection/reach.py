@@ -120,7 +120,16 @@ class _Matrix:
                 for port, protocol in ports[d]:
                     result.append(self._verdict(s, keys[s], d, keys[d], dst, port, protocol,
                                                 port_cache.setdefault((d, port, protocol), {})))
-        return result
+        return self._note_host_network(result)
+
+    def _note_host_network(self, verdicts: list[Verdict]) -> list[Verdict]:
+        """NetworkPolicy behaviour for hostNetwork pods is implementation-defined: say so."""
+        host = {w.key for w in self.workloads if w.host_network}
+        if not host:
+            return verdicts
+        note = " (hostNetwork pod involved: most network plugins do not apply NetworkPolicy to it)"
+        return [Verdict(v.source, v.destination, v.port, v.protocol, v.allowed, v.reason + note)
+                if v.source in host or v.destination in host else v for v in verdicts]
 
     def _verdict(self, s: int, source: str, d: int, destination: str, dst: Workload, port: int,
                  protocol: str, port_cache: dict) -> Verdict:

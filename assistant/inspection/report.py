@@ -73,7 +73,7 @@ def render_text(report: Report, color: bool = False) -> str:
 
     lines: list[str] = []
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in SEVERITIES}
-    summary = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items())
+    summary = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in counts.items())
     lines.append(paint(f"Inspected {len(report.objects)} object(s): {summary}", "bold"))
     for severity in SEVERITIES:
         group = [f for f in report.findings if f.severity == severity]

@@ -310,3 +310,12 @@ spec:
     elapsed = time.perf_counter() - started
     assert len(report.objects) == 1000 and report.findings == []
     assert elapsed < 10, f"{elapsed:.2f}s"
+
+
+def test_crlf_documents_are_split_and_directives_kept():
+    text = (SERVICE + "---\n" + "kind: [\n" + "---\n" + SERVICE.replace("web", "api")).replace("\n", "\r\n")
+    report = inspect_text(text)
+    assert report.dns == ["api.default.svc.cluster.local", "web.default.svc.cluster.local"]
+    assert [f.rule for f in report.findings] == ["yaml-invalid"]
+    report = inspect_text("%YAML 1.1\n---\n" + SERVICE)
+    assert report.dns == ["web.default.svc.cluster.local"] and report.findings == []

@@ -279,3 +279,19 @@ egress: [{{to: [{{namespaceSelector: {{}}, podSelector: {{matchExpressions: [{{k
     elapsed = time.perf_counter() - started
     assert len(report.reach) == 200 * 200
     assert elapsed <= 3.0, f"{elapsed:.2f}s"
+
+
+def test_null_pod_selector_in_peer_means_absent():
+    spec = """
+podSelector: {matchLabels: {app: api}}
+ingress: [{from: [{namespaceSelector: {matchLabels: {team: other}}, podSelector: null}]}]
+"""
+    report = run(bundle(*BASE, policy("p", spec)))
+    assert verdict(report, "other/client", "shop/api", 8080).allowed
+
+
+def test_host_network_pods_are_flagged_in_reasons():
+    host = pod("node-agent").replace("spec:\n", "spec:\n  hostNetwork: true\n  dnsPolicy: ClusterFirstWithHostNet\n")
+    report = run(bundle(host, pod("api")))
+    assert "hostNetwork" in verdict(report, "shop/api", "shop/node-agent", 8080).reason
+    assert "hostNetwork" not in verdict(report, "shop/api", "shop/api", 8080).reason
