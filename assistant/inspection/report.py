@@ -65,8 +65,13 @@ def render_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
 
 
-def render_text(report: Report, color: bool = False) -> str:
-    """Findings by severity with hints, then DNS, CNAMEs, env, Service -> pods, the reach table."""
+def render_text(report: Report, color: bool = False, lang: str = "en") -> str:
+    """Findings by severity with hints, then DNS, CNAMEs, env, Service -> pods, the reach table.
+
+    ``lang="zh"`` shows each rule's hint in Chinese (from ``kb/rules.yaml``); messages stay English
+    because they quote manifest fields.
+    """
+    catalog = load_catalog()
 
     def paint(text: str, style: str) -> str:
         return f"\x1b[{_COLOURS[style]}m{text}\x1b[0m" if color else text
@@ -85,7 +90,8 @@ def render_text(report: Report, color: bool = False) -> str:
         for f in group:
             lines.append(f"  {paint(f.rule, severity)}  line {f.line}  {_clean(f.object)}")
             lines.append(f"    {_clean(f.message)}")
-            lines.append(paint(f"    hint: {f.hint}", "dim"))
+            hint = catalog[f.rule].text("hint", lang) if lang != "en" and f.rule in catalog else f.hint
+            lines.append(paint(f"    hint: {hint}", "dim"))
             lines.append(paint(f"    docs: {f.doc}", "dim"))
     if report.skipped:
         lines.append("")

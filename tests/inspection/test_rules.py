@@ -285,3 +285,32 @@ def test_numeric_targetport_to_pods_without_declared_ports_is_not_flagged():
     bare = deploy().replace("        ports: [{containerPort: 8080, name: http}]\n", "")
     assert "service-target-port-mismatch" not in rules(run(doc(bare, SERVICE % ("web", 8080))))
     assert "service-target-port-mismatch" in rules(run(doc(bare, SERVICE % ("web", "http"))))
+
+
+CONTRACT_SEVERITIES = {
+    "yaml-invalid": "error", "schema-invalid": "error", "service-selector-no-match": "warning",
+    "service-target-port-mismatch": "error", "service-port-name-missing": "error",
+    "service-nodeport-out-of-range": "error", "workload-selector-mismatch": "error",
+    "statefulset-service-missing": "warning", "statefulset-service-not-headless": "warning",
+    "networkpolicy-selects-no-pods": "warning", "networkpolicy-peer-selects-no-pods": "warning",
+    "networkpolicy-blocks-dns": "warning", "networkpolicy-peer-or-ambiguity": "info",
+    "networkpolicy-named-port-unknown": "warning", "pod-not-isolated": "info",
+    "ingress-backend-service-missing": "error", "ingress-backend-port-mismatch": "error",
+    "ingress-class-missing": "info", "ingress-tls-secret-missing": "warning", "host-network": "warning",
+    "host-port": "warning", "externalname-with-selector": "warning", "networkpolicy-rules-ignored": "warning",
+    "statefulset-service-selector-mismatch": "warning", "probe-port-unknown": "warning",
+    "container-port-name-duplicate": "error", "hostnetwork-dnspolicy": "warning", "yaml-duplicate-key": "warning",
+}
+
+
+def test_every_contract_rule_exists_with_its_contract_severity():
+    catalog = load_catalog()
+    for rule_id, severity in CONTRACT_SEVERITIES.items():
+        assert catalog[rule_id].severity == severity, rule_id
+
+
+def test_text_hints_in_chinese():
+    from assistant.inspection import render_text
+
+    text = render_text(run(doc(deploy(), SERVICE % ("wbe", 8080))), lang="zh")
+    assert "hint: 让 spec.selector" in text
