@@ -6,14 +6,44 @@ in one place keeps the namespace scoping and named-port rules identical everywhe
 
 from __future__ import annotations
 
+from .selectors import Selector
 from .model import (
     NAMESPACE_NAME_LABEL, Bundle, ContainerPort, NetworkPolicy, Peer, PolicyPort, Service, ServicePort, Workload,
 )
 
 __all__ = [
-    "service_workloads", "resolve_target_port", "policy_selects", "peer_matches",
+    "workload_matches", "service_workloads", "resolve_target_port", "policy_selects", "peer_matches",
     "peer_namespace_scope", "namespace_labels", "policy_port_matches", "rule_ports_match",
 ]
+
+
+# Labels a controller adds to the pods it creates (absent from the template, so a selector on
+# them must not be judged against template labels alone; cf. kube-linter PR #465).
+_STS_POD_NAME = "statefulset.kubernetes.io/pod-name"
+_STS_POD_INDEX = "apps.kubernetes.io/pod-index"
+_JOB_NAME_KEYS = ("job-name", "batch.kubernetes.io/job-name")
+_CONTROLLER_KEYS = {_STS_POD_NAME, _STS_POD_INDEX, *_JOB_NAME_KEYS}
+_MAX_ORDINALS = 1000
+
+
+def workload_matches(selector: Selector, workload: Workload) -> bool:
+    """Whether the selector matches some pod of the workload, including controller-added labels."""
+    if selector.matches(workload.labels):
+        return True
+    if not any(r.key in _CONTROLLER_KEYS for r in selector.requirements):
+        return False
+    if workload.kind == "StatefulSet":
+        for ordinal in range(min(workload.replicas, _MAX_ORDINALS)):
+            labels = dict(workload.labels)
+            labels[_STS_POD_NAME] = f"{workload.name}-{ordinal}"
+            labels[_STS_POD_INDEX] = str(ordinal)
+            if selector.matches(labels):
+                return True
+    if workload.kind == "Job":
+        labels = dict(workload.labels)
+        labels.update({key: workload.name for key in _JOB_NAME_KEYS})
+        return selector.matches(labels)
+    return False
 
 
 def namespace_labels(bundle: Bundle, namespace: str) -> dict[str, str]:
@@ -24,7 +54,7 @@ def service_workloads(bundle: Bundle, service: Service) -> list[Workload]:
     """Workloads whose pod template the Service selects (same namespace; ExternalName selects none)."""
     if service.type == "ExternalName":
         return []
-    return [w for w in bundle.workloads_in(service.ref.namespace) if service.selector.matches(w.labels)]
+    return [w for w in bundle.workloads_in(service.ref.namespace) if workload_matches(service.selector, w)]
 
 
 def resolve_target_port(port: ServicePort, workload: Workload) -> ContainerPort | None:
@@ -46,7 +76,7 @@ def resolve_target_port(port: ServicePort, workload: Workload) -> ContainerPort 
 
 def policy_selects(policy: NetworkPolicy, workload: Workload) -> bool:
     """A policy applies only to pods of its own namespace that its podSelector matches."""
-    return workload.namespace == policy.ref.namespace and policy.pod_selector.matches(workload.labels)
+    return workload.namespace == policy.ref.namespace and workload_matches(policy.pod_selector, workload)
 
 
 def peer_matches(bundle: Bundle, policy: NetworkPolicy, peer: Peer, workload: Workload) -> bool:
@@ -60,7 +90,7 @@ def peer_matches(bundle: Bundle, policy: NetworkPolicy, peer: Peer, workload: Wo
             return False
     elif not peer.namespace_selector.matches(namespace_labels(bundle, workload.namespace)):
         return False
-    return peer.pod_selector is None or peer.pod_selector.matches(workload.labels)
+    return peer.pod_selector is None or workload_matches(peer.pod_selector, workload)
 
 
 def peer_namespace_scope(bundle: Bundle, policy: NetworkPolicy, peer: Peer) -> tuple[list[str], bool]:

@@ -314,3 +314,10 @@ def test_text_hints_in_chinese():
 
     text = render_text(run(doc(deploy(), SERVICE % ("wbe", 8080))), lang="zh")
     assert "hint: 让 spec.selector" in text
+
+
+def test_selector_on_controller_added_pod_name_label_is_not_a_false_positive():
+    per_pod = ("apiVersion: v1\nkind: Service\nmetadata: {name: db-1}\nspec:\n"
+               "  selector: {statefulset.kubernetes.io/pod-name: db-%d}\n  ports: [{port: 5432}]\n")
+    assert "service-selector-no-match" not in rules(run(doc(STS, HEADLESS % ("None", "db"), per_pod % 1)))
+    assert "service-selector-no-match" in rules(run(doc(STS, HEADLESS % ("None", "db"), per_pod % 5)))
