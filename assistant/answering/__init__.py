@@ -1,0 +1,1 @@
+"""Answering: intents, computed answers and template composition over retrieved KB entries."""

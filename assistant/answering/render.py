@@ -1,0 +1,39 @@
+"""Jinja2 rendering of answer templates (``templates/<lang>/<name>.md.j2``).
+
+Templates are data: wording lives in files a writer can edit without touching code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+
+
+@lru_cache(maxsize=1)
+def environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env
+
+
+def render(template_lang: str, name: str, **context: Any) -> str:
+    """Render ``templates/<lang>/<name>.md.j2`` and tidy blank lines."""
+    text = environment().get_template(f"{template_lang}/{name}.md.j2").render(**context)
+    lines = [ln.rstrip() for ln in text.splitlines()]
+    out: list[str] = []
+    for ln in lines:
+        if not ln and out and not out[-1]:
+            continue
+        out.append(ln)
+    return "\n".join(out).strip() + "\n"

@@ -1,0 +1,202 @@
+"""The ``podtalk`` command line: arguments, output formats and exit codes.
+
+Nothing heavy is imported at module level (a test asserts ``import assistant.cli`` loads neither
+Textual nor torch): each subcommand imports what it needs. Errors from the core arrive as
+``PodtalkError`` and become one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any, TextIO
+
+from assistant.errors import PodtalkError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 with usage: keep that, shorter
+        self.print_usage(sys.stderr)
+        print(f"podtalk: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=["auto", "en", "zh"], default="auto",
+                   help="answer language (default: the question's)")
+    p.add_argument("--namespace", default="default", help="namespace for objects without one (default: default)")
+    p.add_argument("--cluster-domain", default="cluster.local", help="cluster DNS domain (default: cluster.local)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="podtalk", description="Learn and check how Kubernetes pods communicate.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("chat", help="open the chat UI (the default)")
+    _common(p)
+
+    p = sub.add_parser("ask", help="answer one question (or '-' for one per line from stdin)")
+    p.add_argument("question", nargs="+", help="the question, or '-' to read questions from stdin")
+    p.add_argument("--format", choices=["text", "json", "jsonl"], default="text")
+    p.add_argument("--retriever", choices=["hybrid", "dense", "lexical"], default="hybrid")
+    _common(p)
+
+    p = sub.add_parser("inspect", help="inspect a manifest (multi-document YAML or JSON)")
+    p.add_argument("file", help="manifest file, or '-' for stdin")
+    p.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    p.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default="error")
+    _common(p)
+
+    p = sub.add_parser("eval", help="run the answer-quality and inspection evaluation")
+    p.add_argument("--questions", help="question set (default: eval/questions.yaml)")
+    p.add_argument("--manifests", help="manifest case directory (default: eval/manifests)")
+    p.add_argument("--retriever", default="hybrid", help="comma-separated: hybrid,dense,lexical")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--skip-manifests", action="store_true", help="evaluate questions only")
+    p.add_argument("--skip-questions", action="store_true", help="evaluate manifests only")
+    _common(p)
+
+    p = sub.add_parser("index", help="build or check the index")
+    p.add_argument("--rebuild", action="store_true", help="rebuild even if the cache is fresh")
+
+    p = sub.add_parser("topics", help="list the knowledge base's topics")
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
+
+    p = sub.add_parser("tour", help="guided onboarding tour (opens the chat UI)")
+    _common(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if not argv or argv[0].startswith("--") and argv[0] not in ("-h", "--help"):
+        argv = ["chat", *argv]
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except PodtalkError as exc:
+        print(f"podtalk: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug: still one line, not a traceback (PODTALK_DEBUG=1 shows it)
+        if os.environ.get("PODTALK_DEBUG"):
+            raise
+        print(f"podtalk: internal error: {type(exc).__name__}: {exc} (set PODTALK_DEBUG=1 for details)",
+              file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "ask":
+        return cmd_ask(args, sys.stdin, sys.stdout)
+    if args.command == "inspect":
+        from assistant.inspection.command import run
+
+        return run(args.file, fmt=args.format, fail_on=args.fail_on, namespace=args.namespace,
+                   cluster_domain=args.cluster_domain, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)
+    if args.command == "eval":
+        from assistant.evaluation.runner import run_cli
+
+        return run_cli(args, sys.stdout)
+    if args.command == "index":
+        return cmd_index(args)
+    if args.command == "topics":
+        return cmd_topics(args)
+    if args.command in ("chat", "tour"):
+        return cmd_chat(args)
+    raise AssertionError(args.command)
+
+
+def _print_answer_text(ans: Any, out: TextIO) -> None:
+    from assistant.answering.terminal import render_answer
+
+    render_answer(ans, out)
+
+
+def cmd_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from assistant.engine import Assistant
+
+    if args.question == ["-"]:
+        if stdin.isatty():
+            print("podtalk: 'ask -' reads questions from stdin; pipe some in (one per line)", file=sys.stderr)
+            return EXIT_USAGE
+        questions = [ln.rstrip("\n") for ln in stdin]
+        questions = [q for q in questions if q.strip()]
+        if not questions:
+            print("podtalk: no questions on stdin", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        questions = [" ".join(args.question)]
+    assistant = Assistant(cluster_domain=args.cluster_domain, namespace=args.namespace)
+    fmt = args.format
+    if fmt == "json" and len(questions) > 1:
+        fmt = "jsonl"
+    for q in questions:
+        ans = assistant.ask(q, lang=args.lang, retriever=args.retriever)
+        if fmt == "json":
+            stdout.write(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        elif fmt == "jsonl":
+            stdout.write(json.dumps(ans.to_dict(), ensure_ascii=False) + "\n")
+            stdout.flush()
+        else:
+            _print_answer_text(ans, stdout)
+    return EXIT_OK
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    import time
+
+    from assistant.knowledge.loader import load_kb
+    from assistant.retrieval.retriever import Retriever
+
+    t0 = time.perf_counter()
+    kb = load_kb()
+    retriever = Retriever(kb, rebuild=args.rebuild)
+    data = retriever.data()
+    ms = (time.perf_counter() - t0) * 1000
+    where = data.path if data.path else "memory (cache directory not writable)"
+    vectors = 0 if data.vectors is None else data.vectors.shape[0]
+    print(f"index {retriever.index_status}: {len(kb.entries)} entries, {vectors} vectors, at {where} ({ms:.0f} ms)")
+    if retriever.degraded_reason:
+        print(f"warning: dense retrieval unavailable: {retriever.degraded_reason}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    from assistant.knowledge.loader import load_kb
+
+    kb = load_kb()
+    for topic, entries in kb.topics().items():
+        print(f"{topic}")
+        for e in entries:
+            print(f"  {e.id:38} {e.title(args.lang)}")
+    return EXIT_OK
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    manifest = None
+    if not sys.stdin.isatty():
+        data = sys.stdin.buffer.read()
+        if data.strip():
+            manifest = data.decode("utf-8", errors="replace")
+        try:  # give the UI a keyboard again after reading the pipe
+            tty = os.open("/dev/tty", os.O_RDONLY)
+            os.dup2(tty, 0)
+            os.close(tty)
+            sys.stdin = open(0, closefd=False)  # noqa: SIM115
+        except OSError:
+            print("podtalk: no terminal available for the chat UI; use 'podtalk inspect -' for piped manifests",
+                  file=sys.stderr)
+            return EXIT_USAGE
+    from assistant.tui.app import run_app
+
+    return run_app(lang=args.lang, namespace=args.namespace, cluster_domain=args.cluster_domain,
+                   manifest=manifest, start_tour=args.command == "tour")

@@ -1,0 +1,173 @@
+"""Load ``kb/entries/<topic>/<id>.yaml`` into validated ``Entry`` objects.
+
+Validation happens on load so a broken entry is reported with its file name before it can turn into
+a wrong answer: schema (``entry.schema.json``), topic ids from the contract, unique ids, the folder
+matching the topic, and ``related`` ids that exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.errors import KBError
+
+TOPIC_IDS: tuple[str, ...] = (
+    "pod-network-model", "containers-in-pod", "cni-plugins", "service", "service-clusterip",
+    "service-nodeport", "service-loadbalancer", "service-externalname", "endpoints", "kube-proxy",
+    "headless-service", "statefulset-identity", "dns", "service-discovery-env", "network-policy",
+    "network-policy-default-deny", "multi-namespace", "ingress", "gateway-api", "service-mesh",
+    "monitoring", "troubleshooting",
+)
+SCHEMA_PATH = Path(__file__).with_name("entry.schema.json")
+LANGS = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One knowledge-base entry; ``data`` is the validated YAML mapping."""
+
+    data: dict[str, Any]
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def topic(self) -> str:
+        return self.data["topic"]
+
+    def text(self, name: str, lang: str) -> str:
+        """A bilingual text field (title, summary, details) in ``lang``."""
+        return self.data[name][lang]
+
+    def title(self, lang: str = "en") -> str:
+        return self.data["title"][lang]
+
+    @property
+    def url(self) -> str:
+        """The first (most specific) official source."""
+        return self.data["sources"][0]
+
+    @property
+    def facts(self) -> list[dict[str, str]]:
+        return self.data["facts"]
+
+
+@dataclass
+class KnowledgeBase:
+    """All entries, by id, in a stable order, plus the glossary."""
+
+    entries: list[Entry]
+    glossary: list[dict[str, Any]] = field(default_factory=list)
+    root: Path | None = None
+
+    @cached_property
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+    def topics(self) -> dict[str, list[Entry]]:
+        """Entries grouped by topic, in contract order."""
+        out: dict[str, list[Entry]] = {t: [] for t in TOPIC_IDS}
+        for e in self.entries:
+            out[e.topic].append(e)
+        return out
+
+    def dangling_related(self) -> list[str]:
+        """Problems with ``related`` links (ids that do not exist), one message per entry."""
+        out = []
+        for e in self.entries:
+            missing = [r for r in e.data["related"] if r not in self.by_id]
+            if missing:
+                out.append(f"{e.path}: related ids do not exist: {', '.join(missing)}")
+        return out
+
+    @cached_property
+    def content_hash(self) -> str:
+        """A hash of every entry and the glossary: the index cache key's KB part."""
+        h = hashlib.sha256()
+        for e in self.entries:
+            h.update(json.dumps(e.data, sort_keys=True, ensure_ascii=False).encode())
+        h.update(json.dumps(self.glossary, sort_keys=True, ensure_ascii=False).encode())
+        return h.hexdigest()
+
+
+def _load_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _schema_errors(data: Any) -> list[str]:
+    import jsonschema  # imported here: only validation needs it
+
+    validator = jsonschema.Draft202012Validator(_load_schema())
+    errors = []
+    for err in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
+        where = "/".join(str(p) for p in err.path) or "(top level)"
+        errors.append(f"{where}: {err.message}")
+    return errors
+
+
+def load_entry(path: Path) -> Entry:
+    """Parse and schema-check one entry file; raise ``KBError`` naming the file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise KBError(f"{path}: cannot read entry: {exc}") from None
+    if not isinstance(data, dict):
+        raise KBError(f"{path}: an entry must be a YAML mapping")
+    errors = _schema_errors(data)
+    if errors:
+        raise KBError(f"{path}: invalid entry: " + "; ".join(errors[:5]))
+    if data["topic"] not in TOPIC_IDS:
+        raise KBError(f"{path}: unknown topic id {data['topic']!r} (known: {', '.join(TOPIC_IDS)})")
+    if path.stem != data["id"]:
+        raise KBError(f"{path}: file name must be the entry id ({data['id']}.yaml)")
+    return Entry(data=data, path=path)
+
+
+def load_kb(root: Path | None = None) -> KnowledgeBase:
+    """Load and validate the whole KB under ``root`` (default: the repository's ``kb/``)."""
+    from assistant.paths import kb_dir
+
+    root = Path(root) if root else kb_dir()
+    entries_dir = root / "entries"
+    if not entries_dir.is_dir():
+        raise KBError(f"{entries_dir}: knowledge base not found")
+    entries: list[Entry] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(entries_dir.glob("*/*.yaml")):
+        entry = load_entry(path)
+        if entry.id in seen:
+            raise KBError(f"{path}: duplicate entry id {entry.id!r} (also in {seen[entry.id]})")
+        if path.parent.name != entry.topic:
+            raise KBError(f"{path}: entry of topic {entry.topic!r} must live in entries/{entry.topic}/")
+        seen[entry.id] = path
+        entries.append(entry)
+    if not entries:
+        raise KBError(f"{entries_dir}: no entries")
+    glossary = _load_glossary(root / "glossary.yaml")
+    return KnowledgeBase(entries=entries, glossary=glossary, root=root)
+
+
+def _load_glossary(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        raise KBError(f"{path}: cannot parse glossary: {exc}") from None
+    if not isinstance(data, list):
+        raise KBError(f"{path}: the glossary must be a list of {{zh: [...], en: ...}} pairs")
+    for i, item in enumerate(data):
+        if not isinstance(item, dict) or "zh" not in item or "en" not in item:
+            raise KBError(f"{path}: item {i + 1} needs 'zh' and 'en'")
+        if isinstance(item["zh"], str):
+            item["zh"] = [item["zh"]]
+    return data

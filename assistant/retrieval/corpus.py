@@ -1,0 +1,46 @@
+"""What of each KB entry gets embedded and what gets BM25-indexed.
+
+Dense: several short texts per entry (title+summary in each language, every sample question, the
+keywords, each English fact); an entry scores the best of its vectors, so a question that matches
+one sample question well is not diluted by the rest. Lexical: one bag per entry over both languages,
+with titles, keywords and questions repeated to weight them above long details.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.knowledge.loader import Entry, KnowledgeBase
+
+
+@dataclass(frozen=True)
+class DenseText:
+    entry_index: int
+    text: str
+
+
+def dense_texts(kb: KnowledgeBase) -> list[DenseText]:
+    """The texts to embed, each tagged with its entry's index in ``kb.entries``."""
+    out: list[DenseText] = []
+    for i, e in enumerate(kb.entries):
+        d = e.data
+        for lang in ("en", "zh"):
+            out.append(DenseText(i, f"{d['title'][lang]}. {d['summary'][lang]}"))
+            out.extend(DenseText(i, q) for q in d["questions"][lang])
+        out.append(DenseText(i, ", ".join(d["keywords"]["en"])))
+        out.extend(DenseText(i, f["en"]) for f in d["facts"])
+    return out
+
+
+def lexical_text(entry: Entry) -> str:
+    """One document per entry for BM25 (both languages; important fields repeated)."""
+    d = entry.data
+    parts: list[str] = []
+    for lang in ("en", "zh"):
+        strong = [d["title"][lang], " ".join(d["keywords"][lang]), " ".join(d["questions"][lang])]
+        parts += strong * 2
+        parts.append(d["summary"][lang])
+        parts += [f[lang] for f in d["facts"]]
+        parts.append(d["details"][lang])
+    parts.append(entry.topic.replace("-", " "))
+    return "\n".join(parts)

@@ -1,0 +1,141 @@
+"""The on-disk index cache: built once, keyed by KB content + model, verified on every load.
+
+Layout: ``<cache>/index-<key>/`` with ``dense.faiss`` (the faiss IndexFlatIP), ``meta.json`` (row to
+entry mapping, the pre-tokenised BM25 corpus, and the SHA-256 of every file). A build writes into a
+private temporary directory and renames it into place, so two processes building at once never
+leave a half-written index; a checksum mismatch (truncated or corrupted file) is reported and the
+index rebuilt; a read-only cache directory falls back to an in-memory index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.knowledge.loader import KnowledgeBase
+from assistant.paths import cache_dir
+
+FORMAT_VERSION = "3"
+
+
+@dataclass
+class IndexData:
+    """What retrieval needs at run time, whether read from disk or built in memory."""
+
+    vectors: np.ndarray | None      # (n_texts, dim) float32, None when the model is unavailable
+    rows: list[int]                 # entry index of each vector row
+    lexical_tokens: list[list[str]] # BM25 tokens per entry
+    key: str
+    path: Path | None               # None: in memory only
+
+
+def cache_key(kb: KnowledgeBase, model_id: str) -> str:
+    h = hashlib.sha256()
+    h.update(FORMAT_VERSION.encode())
+    h.update(kb.content_hash.encode())
+    h.update(model_id.encode())
+    return h.hexdigest()[:20]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class IndexCorrupt(Exception):
+    """The cached files do not match their recorded checksums."""
+
+
+def read_index(path: Path, key: str) -> IndexData:
+    """Load and verify a cached index directory; raise ``IndexCorrupt`` or ``FileNotFoundError``."""
+    meta_path = path / "meta.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise IndexCorrupt(f"meta.json unreadable: {exc}") from None
+    if meta.get("key") != key:
+        raise IndexCorrupt("cache key mismatch")
+    for name, digest in meta["checksums"].items():
+        if _sha256(path / name) != digest:
+            raise IndexCorrupt(f"{name} checksum mismatch")
+    vectors = None
+    if meta.get("has_vectors"):
+        import faiss
+
+        index = faiss.read_index(str(path / "dense.faiss"))
+        vectors = index.reconstruct_n(0, index.ntotal).astype(np.float32)
+    return IndexData(vectors=vectors, rows=meta["rows"], lexical_tokens=meta["lexical_tokens"], key=key, path=path)
+
+
+def write_index(data: IndexData, root: Path) -> Path:
+    """Write ``data`` under ``root/index-<key>`` atomically; return the final directory."""
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / f"index-{data.key}"
+    tmp = Path(tempfile.mkdtemp(prefix=f".index-{data.key}-", dir=root))
+    try:
+        checksums: dict[str, str] = {}
+        if data.vectors is not None:
+            import faiss
+
+            index = faiss.IndexFlatIP(data.vectors.shape[1])
+            index.add(data.vectors)
+            faiss.write_index(index, str(tmp / "dense.faiss"))
+            checksums["dense.faiss"] = _sha256(tmp / "dense.faiss")
+        meta: dict[str, Any] = {
+            "key": data.key, "rows": data.rows, "lexical_tokens": data.lexical_tokens,
+            "has_vectors": data.vectors is not None, "checksums": checksums,
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        if final.exists():
+            shutil.rmtree(final, ignore_errors=True)
+        try:
+            os.replace(tmp, final)
+        except OSError:
+            # another process won the race with an identical index: keep theirs
+            if not (final / "meta.json").exists():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
+        return final
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def load_or_build(kb: KnowledgeBase, model_id: str, build, *, rebuild: bool = False,
+                  root: Path | None = None) -> tuple[IndexData, str]:
+    """Return the index for ``kb`` and a status word: 'cached', 'built', 'rebuilt' or 'memory'.
+
+    ``build()`` makes a fresh ``IndexData`` (it embeds the KB). Problems with the cache never stop an
+    answer: a corrupt cache is rebuilt with a warning, an unwritable one means an in-memory index.
+    """
+    root = root or cache_dir()
+    key = cache_key(kb, model_id)
+    path = root / f"index-{key}"
+    status = "built"
+    if not rebuild and path.exists():
+        try:
+            return read_index(path, key), "cached"
+        except (IndexCorrupt, OSError, KeyError, RuntimeError, ValueError) as exc:
+            warnings.warn(f"index cache at {path} is damaged ({exc}); rebuilding it", stacklevel=2)
+            status = "rebuilt"
+    data = build(key)
+    try:
+        data.path = write_index(data, root)
+    except OSError as exc:
+        warnings.warn(f"cannot write the index cache under {root} ({exc.strerror or exc}); using an in-memory index",
+                      stacklevel=2)
+        data.path = None
+        status = "memory"
+    return data, status

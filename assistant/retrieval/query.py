@@ -1,0 +1,52 @@
+"""Query understanding: glossary expansion (Chinese terms also search their English names) and cheap
+typo normalisation (a misspelt word is mapped to the closest KB vocabulary word)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]{3,}")
+
+
+class QueryExpander:
+    """Adds the English glossary terms for any Chinese term found in a query, and fixes typos."""
+
+    def __init__(self, glossary: list[dict[str, Any]], vocabulary: set[str]) -> None:
+        pairs: list[tuple[str, str]] = []
+        for item in glossary:
+            for zh in item["zh"]:
+                pairs.append((zh.lower(), str(item["en"])))
+        # longest first, so 无头服务 wins over 服务
+        self.pairs = sorted(pairs, key=lambda p: -len(p[0]))
+        self.vocabulary = {w for w in vocabulary if len(w) > 3}
+        self._vocab_list = sorted(self.vocabulary)
+
+    def english_terms(self, query: str) -> list[str]:
+        """English glossary terms for the Chinese (or mixed) terms in ``query``."""
+        q = query.lower()
+        found: list[str] = []
+        for zh, en in self.pairs:
+            if zh in q:
+                found.append(en)
+                q = q.replace(zh, " ")
+        return found
+
+    def fix_typos(self, query: str) -> str:
+        """Replace unknown English words by a close vocabulary word ('heedless' -> 'headless')."""
+        def repl(m: re.Match[str]) -> str:
+            word = m.group(0)
+            low = word.lower()
+            if low in self.vocabulary:
+                return word
+            close = difflib.get_close_matches(low, self._vocab_list, n=1, cutoff=0.84)
+            return close[0] if close else word
+
+        return _WORD.sub(repl, query)
+
+    def expand(self, query: str) -> str:
+        """The text searched: typo-fixed query plus the English glossary terms."""
+        fixed = self.fix_typos(query)
+        extra = self.english_terms(query)
+        return fixed + (" " + " ".join(extra) if extra else "")

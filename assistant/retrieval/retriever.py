@@ -1,0 +1,272 @@
+"""Hybrid retrieval over the KB: dense (faiss inner product), lexical (BM25), reciprocal rank fusion,
+and a calibrated confidence for abstention.
+
+The heavy parts load lazily and separately: BM25 is ready in milliseconds from the cached tokens;
+the encoder (NumPy MiniLM, ~0.2 s) and faiss load on the first dense query, or ahead of time via
+``warm_up()`` from a background worker. If the model cannot load, retrieval degrades to lexical and
+says so (``degraded``).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from assistant.errors import ModelError
+from assistant.knowledge.loader import Entry, KnowledgeBase
+from assistant.retrieval import calibration
+from assistant.retrieval.corpus import dense_texts, lexical_text
+from assistant.retrieval.index_cache import IndexData, load_or_build
+from assistant.retrieval.query import QueryExpander
+from assistant.retrieval.text import add_user_words, detect_lang, tokenize
+
+Mode = Literal["hybrid", "dense", "lexical"]
+MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
+RRF_K = 60
+
+
+@dataclass
+class Hit:
+    """One ranked entry with the scores that put it there."""
+
+    entry: Entry
+    score: float             # the fused (or single-retriever) score used for ranking
+    dense: float | None = None
+    lexical: float | None = None
+
+
+@dataclass
+class Retrieval:
+    """The outcome of one search."""
+
+    query: str
+    lang: str
+    mode: str
+    hits: list[Hit]
+    confidence: float
+    abstain: bool
+    degraded: bool = False
+    timing_ms: dict[str, float] = field(default_factory=dict)
+
+
+def make_encoder():
+    """The query/index encoder: NumPy MiniLM unless ``PODTALK_ENCODER=sentence-transformers``."""
+    import os
+
+    if os.environ.get("PODTALK_ENCODER") == "sentence-transformers":
+        from assistant.retrieval.st_encoder import SentenceTransformerEncoder
+
+        return SentenceTransformerEncoder()
+    from assistant.retrieval.numpy_encoder import NumpyEncoder
+
+    return NumpyEncoder()
+
+
+class Retriever:
+    """Search the KB. Thread-safe for one writer (warm-up) and many readers."""
+
+    def __init__(self, kb: KnowledgeBase, *, encoder: Any = None, rebuild: bool = False) -> None:
+        self.kb = kb
+        self._encoder = encoder
+        self._encoder_error: str | None = None
+        self._lock = threading.RLock()
+        self._rebuild = rebuild
+        self._data: IndexData | None = None
+        self.index_status: str | None = None
+        self._faiss = None
+        self._bm25 = None
+        self._query_cache: dict[str, np.ndarray] = {}
+        add_user_words(w for item in kb.glossary for w in item["zh"])
+        add_user_words(w for e in kb.entries for w in e.data["keywords"]["zh"])
+        self._expander: QueryExpander | None = None
+
+    # -- loading ---------------------------------------------------------------------------
+    def _model_id(self) -> str:
+        from assistant.retrieval.model_files import MODEL_NAME, model_fingerprint
+
+        return f"{MODEL_NAME}:{model_fingerprint()}"
+
+    def _encoder_or_none(self):
+        if self._encoder is None and self._encoder_error is None:
+            try:
+                self._encoder = make_encoder()
+            except (ModelError, ImportError, OSError, ValueError, KeyError) as exc:
+                self._encoder_error = str(exc)
+        return self._encoder
+
+    @property
+    def degraded_reason(self) -> str | None:
+        """Why dense retrieval is unavailable, or None."""
+        return self._encoder_error
+
+    def _build(self, key: str) -> IndexData:
+        texts = dense_texts(self.kb)
+        enc = self._encoder_or_none()
+        vectors = enc.encode([t.text for t in texts]) if enc is not None else None
+        tokens = [tokenize(lexical_text(e)) for e in self.kb.entries]
+        return IndexData(vectors=vectors, rows=[t.entry_index for t in texts], lexical_tokens=tokens, key=key, path=None)
+
+    def data(self) -> IndexData:
+        """The index (from the cache, or built now)."""
+        with self._lock:
+            if self._data is None:
+                try:
+                    model_id = self._model_id()
+                except ModelError as exc:
+                    self._encoder_error = str(exc)
+                    model_id = "no-model"
+                if model_id == "no-model":
+                    self._data, self.index_status = load_or_build(self.kb, model_id, self._build_lexical_only,
+                                                                  rebuild=self._rebuild)
+                else:
+                    self._data, self.index_status = load_or_build(self.kb, model_id, self._build,
+                                                                  rebuild=self._rebuild)
+                if self._data.vectors is None and self._encoder_error is None:
+                    self._encoder_error = "the index has no dense vectors"
+            return self._data
+
+    def _build_lexical_only(self, key: str) -> IndexData:
+        tokens = [tokenize(lexical_text(e)) for e in self.kb.entries]
+        return IndexData(vectors=None, rows=[], lexical_tokens=tokens, key=key, path=None)
+
+    def _lexical_index(self):
+        with self._lock:
+            if self._bm25 is None:
+                import bm25s
+
+                data = self.data()
+                vocab = {tok for doc in data.lexical_tokens for tok in doc}
+                bm = bm25s.BM25(k1=1.2, b=0.75)
+                bm.index(_as_bm25_corpus(data.lexical_tokens, vocab), show_progress=False)
+                self._bm25 = (bm, vocab)
+                words = set()
+                for e in self.kb.entries:
+                    for lang in ("en",):
+                        for field_ in ("title", "summary"):
+                            words.update(w.lower() for w in e.data[field_][lang].replace("`", " ").split())
+                        for kw in e.data["keywords"]["en"] + e.data["questions"]["en"]:
+                            words.update(w.lower() for w in kw.split())
+                self._expander = QueryExpander(self.kb.glossary, {w.strip(".,:;()?!'\"") for w in words})
+            return self._bm25
+
+    def _dense_index(self):
+        with self._lock:
+            if self._faiss is None:
+                data = self.data()
+                if data.vectors is None or self._encoder_or_none() is None:
+                    return None
+                import faiss
+
+                index = faiss.IndexFlatIP(data.vectors.shape[1])
+                index.add(data.vectors)
+                self._faiss = index
+            return self._faiss
+
+    def warm_up(self, dense: bool = True) -> None:
+        """Load everything a query needs (for background workers and batch runs)."""
+        self._lexical_index()
+        if dense:
+            self._dense_index()
+            if self._encoder is not None:
+                self._encoder.encode(["warm up"])
+
+    @property
+    def dense_ready(self) -> bool:
+        return self._faiss is not None and self._encoder is not None
+
+    # -- searching -------------------------------------------------------------------------
+    def expand(self, query: str) -> str:
+        self._lexical_index()
+        assert self._expander is not None
+        return self._expander.expand(query)
+
+    def lexical_scores(self, query: str) -> np.ndarray:
+        """BM25 score of every entry for ``query`` (already expanded)."""
+        bm, vocab = self._lexical_index()
+        toks = [t for t in tokenize(query) if t in vocab]
+        if not toks:
+            return np.zeros(len(self.kb.entries), dtype=np.float32)
+        return np.asarray(bm.get_scores(toks), dtype=np.float32)
+
+    def dense_scores(self, query: str) -> np.ndarray | None:
+        """Best cosine of each entry's vectors to ``query``, or None when dense is unavailable."""
+        index = self._dense_index()
+        if index is None:
+            return None
+        vec = self._query_cache.get(query)
+        if vec is None:
+            vec = self._encoder.encode([query])
+            if len(self._query_cache) > 2048:
+                self._query_cache.clear()
+            self._query_cache[query] = vec
+        data = self._data
+        assert data is not None
+        sims, idx = index.search(vec, index.ntotal)
+        best = np.full(len(self.kb.entries), -1.0, dtype=np.float32)
+        rows = np.asarray(data.rows)[idx[0]]
+        # idx is sorted by similarity: the first occurrence of each entry is its best
+        seen = np.zeros(len(best), dtype=bool)
+        for r, s in zip(rows, sims[0]):
+            if not seen[r]:
+                best[r] = s
+                seen[r] = True
+        return best
+
+    def search(self, query: str, mode: str = "hybrid", k: int = 10, lang: str | None = None,
+               allow_dense: bool = True) -> Retrieval:
+        """Rank entries for ``query``. ``allow_dense=False`` forces lexical (model still loading)."""
+        t0 = time.perf_counter()
+        lang = lang or detect_lang(query)
+        expanded = self.expand(query)
+        lex = self.lexical_scores(expanded)
+        dense = None
+        degraded = False
+        if mode in ("hybrid", "dense"):
+            dense = self.dense_scores(expanded if lang == "zh" else self._expander.fix_typos(query)) if allow_dense else None
+            if dense is None:
+                degraded = True
+        used = mode
+        if dense is None:
+            used = "lexical"
+        if used == "lexical":
+            fused = lex.copy()
+        elif used == "dense":
+            fused = dense.copy()
+        else:
+            fused = _rrf([dense, lex])
+        order = sorted(range(len(fused)), key=lambda i: (-fused[i], self.kb.entries[i].id))[:k]
+        hits = [Hit(self.kb.entries[i], float(fused[i]),
+                    None if dense is None else float(dense[i]), float(lex[i])) for i in order]
+        conf = calibration.confidence(used, lang, dense, lex)
+        abstain = conf < calibration.threshold(used, lang)
+        ms = (time.perf_counter() - t0) * 1000
+        return Retrieval(query=query, lang=lang, mode=used, hits=hits, confidence=conf, abstain=abstain,
+                         degraded=degraded and not (mode == "lexical"), timing_ms={"retrieve": round(ms, 2)})
+
+
+def _as_bm25_corpus(token_lists: list[list[str]], vocab: set[str]):
+    """bm25s wants (ids, vocab) tuples when tokens are pre-computed."""
+    import bm25s
+
+    vocab_map = {tok: i for i, tok in enumerate(sorted(vocab))}
+    ids = [[vocab_map[t] for t in doc] for doc in token_lists]
+    return bm25s.tokenization.Tokenized(ids=ids, vocab=vocab_map)
+
+
+def _rrf(score_lists: list[np.ndarray]) -> np.ndarray:
+    """Reciprocal rank fusion, 1-based ranks, k=60; ties broken by the caller's stable sort."""
+    n = len(score_lists[0])
+    fused = np.zeros(n, dtype=np.float64)
+    for scores in score_lists:
+        order = np.argsort(-scores, kind="stable")
+        ranks = np.empty(n, dtype=np.int64)
+        ranks[order] = np.arange(1, n + 1)
+        contrib = 1.0 / (RRF_K + ranks)
+        contrib[scores <= 0] = 0.0  # an entry a retriever did not find at all earns nothing from it
+        fused += contrib
+    return fused.astype(np.float32)

@@ -1,0 +1,35 @@
+"""The reference encoder: sentence-transformers loading the bundled model directory, offline.
+
+Slow to import (~8 s here), so podtalk uses ``NumpyEncoder`` by default; this one exists to prove
+the NumPy encoder's equivalence and as a fallback (``PODTALK_ENCODER=sentence-transformers``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.errors import ModelError
+from assistant.retrieval.model_files import model_dir, set_offline
+
+
+class SentenceTransformerEncoder:
+    """Encode texts with ``sentence_transformers.SentenceTransformer`` on the CPU."""
+
+    name = "sentence-transformers"
+
+    def __init__(self) -> None:
+        set_offline()  # before the import: nothing may be downloaded
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ModelError(f"sentence-transformers is not installed: {exc}") from None
+        self.model = SentenceTransformer(str(model_dir()), device="cpu", local_files_only=True)
+        getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = getter()
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        return np.asarray(
+            self.model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
+                              convert_to_numpy=True, show_progress_bar=False),
+            dtype=np.float32,
+        )

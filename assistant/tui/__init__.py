@@ -1,0 +1,1 @@
+"""The Textual chat UI. It calls the same core as the CLI and holds no retrieval or inspection logic."""

@@ -1,0 +1,70 @@
+"""Session fixtures: the real KB, the real bundled model, a real faiss index built once per session.
+
+The index cache lives in a per-session temporary directory (``PODTALK_CACHE``) so the suite never
+touches the user's cache and always exercises the build path once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory):
+    cache = tmp_path_factory.mktemp("cache")
+    state = tmp_path_factory.mktemp("state")
+    old = {k: os.environ.get(k) for k in ("PODTALK_CACHE", "PODTALK_STATE", "PODTALK_KB", "NO_COLOR")}
+    os.environ["PODTALK_CACHE"] = str(cache)
+    os.environ["PODTALK_STATE"] = str(state)
+    yield
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(scope="session")
+def kb():
+    from assistant.knowledge import load_kb
+
+    return load_kb()  # $PODTALK_KB if set, else the repository's kb/
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    from assistant.retrieval.numpy_encoder import NumpyEncoder
+
+    return NumpyEncoder()
+
+
+@pytest.fixture(scope="session")
+def retriever(kb, encoder):
+    from assistant.retrieval.retriever import Retriever
+
+    r = Retriever(kb, encoder=encoder)
+    r.warm_up()
+    return r
+
+
+@pytest.fixture(scope="session")
+def assistant(kb, retriever):
+    from assistant.engine import Assistant
+
+    return Assistant(kb, retriever=retriever)
+
+
+def run_podtalk(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 60):
+    """Run the real CLI in a subprocess (as a user would) and return the CompletedProcess."""
+    import subprocess
+
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "assistant", *args], input=input, capture_output=True,
+                          text=True, timeout=timeout, env=full_env, cwd=REPO)

@@ -1,0 +1,78 @@
+"""The index cache: keyed, verified, rebuilt when damaged, atomic, and optional."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from assistant.retrieval.index_cache import load_or_build
+from assistant.retrieval.retriever import Retriever
+
+
+@pytest.fixture(scope="module")
+def small_kb(kb):
+    """A four-entry KB: cache behaviour does not depend on size, and builds stay fast."""
+    from assistant.knowledge.loader import KnowledgeBase
+
+    return KnowledgeBase(entries=kb.entries[:4], glossary=kb.glossary)
+
+
+def _build(small_kb, encoder, tmp_path):
+    r = Retriever(small_kb, encoder=encoder)
+    return load_or_build(small_kb, "test-model", r._build, root=tmp_path)
+
+
+def test_second_load_is_cached_and_identical(small_kb, encoder, tmp_path):
+    first, status1 = _build(small_kb, encoder, tmp_path)
+    second, status2 = _build(small_kb, encoder, tmp_path)
+    assert (status1, status2) == ("built", "cached")
+    assert (first.vectors == second.vectors).all()
+    assert first.lexical_tokens == second.lexical_tokens
+
+
+def test_corrupted_index_is_detected_and_rebuilt(small_kb, encoder, tmp_path):
+    data, _ = _build(small_kb, encoder, tmp_path)
+    target = data.path / "dense.faiss"
+    raw = bytearray(target.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    target.write_bytes(bytes(raw))
+    with pytest.warns(UserWarning, match="damaged"):
+        again, status = _build(small_kb, encoder, tmp_path)
+    assert status == "rebuilt"
+    assert again.vectors.shape == data.vectors.shape
+
+
+def test_truncated_index_is_rebuilt(small_kb, encoder, tmp_path):
+    data, _ = _build(small_kb, encoder, tmp_path)
+    (data.path / "meta.json").write_text('{"key": ')
+    with pytest.warns(UserWarning, match="damaged"):
+        _, status = _build(small_kb, encoder, tmp_path)
+    assert status == "rebuilt"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
+def test_read_only_cache_falls_back_to_memory(small_kb, encoder, tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        with pytest.warns(UserWarning, match="in-memory"):
+            data, status = _build(small_kb, encoder, ro)
+        assert status == "memory" and data.path is None
+    finally:
+        ro.chmod(0o700)
+
+
+def test_unwritable_cache_path_falls_back_to_memory(small_kb, encoder, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.warns(UserWarning, match="in-memory"):
+        data, status = _build(small_kb, encoder, blocker / "cache")
+    assert status == "memory" and data.vectors is not None
+
+
+def test_kb_change_changes_key(small_kb):
+    from assistant.retrieval.index_cache import cache_key
+
+    assert cache_key(small_kb, "m1") != cache_key(small_kb, "m2")
