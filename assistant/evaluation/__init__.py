@@ -1,0 +1,1 @@
+"""Evaluation: retrieval/answer metrics and the ``podtalk eval`` runner."""
