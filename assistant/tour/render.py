@@ -16,7 +16,7 @@ import yaml
 from assistant.tour.lessons import Exercise, Lesson, Quiz
 
 __all__ = ["t", "STRINGS", "step_name", "render_explanation", "render_exercise", "render_quiz", "kb_entry",
-           "expand_kb_quotes", "inspector_confirmation", "rule_title"]
+           "expand_kb_quotes", "inspector_confirmation", "rule_title", "reported_rules", "md_escape", "prose"]
 
 _LETTERS = "abcdef"
 
@@ -43,6 +43,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "correct.text": "**Correct:** `{answer}`.",
         "wrong.rule": ("**Not quite.** `{rule}` ({title}) is not what is wrong here: `podtalk inspect` does not "
                        "report it for this manifest. Try again, or type **hint** or **skip**."),
+        "wrong.also": ("**Close, but not the one asked about.** `podtalk inspect` does report `{rule}` ({title}) here "
+                       "too, but it does not explain the symptom in the question. Look again, or type **hint**."),
         "wrong.choice": "**Not quite.** Option **{letter})** is not right. Try again, or type **hint** or **skip**.",
         "wrong.text": "**Not quite.** `{given}` is not the answer. Try again, or type **hint** or **skip**.",
         "invalid.exercise": "Answer with a letter (a-{last}), a number (1-{count}) or a rule id such as `{example}`.",
@@ -74,6 +76,8 @@ STRINGS: dict[str, dict[str, str]] = {
                          "into the chat, or run `podtalk inspect FILE` on your own manifests."),
         "summary.restart": "Type **restart** to take the tour again, or **quit** to return to the chat.",
         "status.word": "**Where you are:** {status}",
+        "kb.quote": "> **{title}** (`{id}`): {summary}",
+        "kb.item": "{title} (`{id}`)",
     },
     "zh": {
         "step.explanation": "讲解", "step.exercise": "练习", "step.quiz": "测验",
@@ -96,6 +100,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "correct.text": "**回答正确：** `{answer}`。",
         "wrong.rule": ("**不对。** `{rule}`（{title}）不是这里的问题：`podtalk inspect` 对这个清单并不报告它。"
                        "再试一次，或输入 **hint**（提示）/ **skip**（跳过）。"),
+        "wrong.also": ("**接近了，但不是题目问的那个。** `podtalk inspect` 对这里确实也报告了 `{rule}`（{title}），"
+                       "但它解释不了题目中的现象。再看一看，或输入 **hint**（提示）。"),
         "wrong.choice": "**不对。** 选项 **{letter})** 不正确。再试一次，或输入 **hint**（提示）/ **skip**（跳过）。",
         "wrong.text": "**不对。** `{given}` 不是正确答案。再试一次，或输入 **hint**（提示）/ **skip**（跳过）。",
         "invalid.exercise": "请用字母（a-{last}）、数字（1-{count}）或规则 id（例如 `{example}`）作答。",
@@ -127,6 +133,8 @@ STRINGS: dict[str, dict[str, str]] = {
                          "或对你自己的清单运行 `podtalk inspect FILE`。"),
         "summary.restart": "输入 **restart**（重新开始）再走一遍导览，或输入 **quit**（退出）回到对话。",
         "status.word": "**当前位置：** {status}",
+        "kb.quote": "> **{title}**（`{id}`）：{summary}",
+        "kb.item": "{title}（`{id}`）",
     },
 }
 
@@ -155,6 +163,33 @@ def kb_entry(entry_id: str) -> dict[str, Any] | None:
     return None
 
 
+_CODE_RE = re.compile(r"(`[^`]*`)")
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+# A soft break between two CJK characters, or after CJK punctuation unless a blank line, list item,
+# quote or code fence follows (those breaks are structure, not wrapping).
+_CJK_JOIN_RE = re.compile(rf"(?<=[{_CJK}])\n[ \t]*(?=[{_CJK}])|(?<=[。，；：、！？）」])\n[ \t]*(?![\n\-*>`]|\d+\. )")
+
+
+def prose(text: str, lang: str) -> str:
+    """Chinese text wrapped in the YAML source: join soft breaks between CJK characters without a space.
+
+    Markdown turns a soft line break into a space, which is right between English words but shows
+    as a stray gap in Chinese (``。 kubelet``, ``拼上 各个``). Breaks next to Latin text keep their space.
+    """
+    text = text.strip()
+    if lang != "zh":
+        return text
+    return _CJK_JOIN_RE.sub("", text)
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown emphasis/HTML characters in plain text (KB and rule titles), leaving `code` alone."""
+    parts = _CODE_RE.split(text)
+    for i in range(0, len(parts), 2):  # even indexes are outside code spans
+        parts[i] = re.sub(r"([\\*_\[\]<>])", r"\\\1", parts[i])
+    return "".join(parts)
+
+
 _QUOTE_RE = re.compile(r"\{\{\s*kb:([a-z0-9-]+)\s*\}\}")
 
 
@@ -166,7 +201,7 @@ def expand_kb_quotes(text: str, lang: str) -> str:
         if not entry:
             return f"`{m.group(1)}`"
         summary = " ".join(entry["summary"][lang].split())
-        return f"> **{entry['title'][lang]}** (`{m.group(1)}`): {summary}"
+        return t(lang, "kb.quote", title=md_escape(entry["title"][lang]), id=m.group(1), summary=summary)
 
     return _QUOTE_RE.sub(quote, text)
 
@@ -182,14 +217,14 @@ def _builds_on(lesson: Lesson, lang: str) -> str:
     items = []
     for kid in lesson.kb:
         entry = kb_entry(kid)
-        title = entry["title"][lang] if entry else kid
-        items.append(f"{title} (`{kid}`)")
+        title = md_escape(entry["title"][lang]) if entry else kid
+        items.append(t(lang, "kb.item", title=title, id=kid))
     return t(lang, "lesson.builds_on", items="; ".join(items) if lang == "en" else "；".join(items))
 
 
 def render_explanation(lesson: Lesson, total: int, lang: str) -> str:
     parts = [t(lang, "lesson.head", n=lesson.number, total=total, title=lesson.title[lang]),
-             expand_kb_quotes(lesson.explanation[lang].strip(), lang),
+             expand_kb_quotes(prose(lesson.explanation[lang], lang), lang),
              _builds_on(lesson, lang),
              t(lang, "lesson.footer")]
     return "\n\n".join(parts)
@@ -201,8 +236,8 @@ def _yaml_block(manifest: str) -> str:
 
 def render_exercise(lesson: Lesson, total: int, lang: str) -> str:
     ex: Exercise = lesson.exercise
-    options = "\n".join(f"- **{_LETTERS[i]})** `{rid}`: {rule_title(rid, lang)}" for i, rid in enumerate(ex.options))
-    parts = [t(lang, "exercise.head", n=lesson.number, total=total), ex.prompt[lang].strip()]
+    options = "\n".join(f"- **{_LETTERS[i]})** `{rid}`: {md_escape(rule_title(rid, lang))}" for i, rid in enumerate(ex.options))
+    parts = [t(lang, "exercise.head", n=lesson.number, total=total), prose(ex.prompt[lang], lang)]
     if ex.namespace != "default":
         parts.append(f"_namespace: `{ex.namespace}`_")
     parts += [_yaml_block(ex.manifest), options, t(lang, "exercise.footer")]
@@ -211,7 +246,7 @@ def render_exercise(lesson: Lesson, total: int, lang: str) -> str:
 
 def render_quiz(lesson: Lesson, total: int, lang: str) -> str:
     quiz: Quiz = lesson.quiz
-    parts = [t(lang, "quiz.head", n=lesson.number, total=total), quiz.question[lang].strip()]
+    parts = [t(lang, "quiz.head", n=lesson.number, total=total), prose(quiz.question[lang], lang)]
     if quiz.manifest:
         parts.append(_yaml_block(quiz.manifest))
     if quiz.kind == "choice":
@@ -220,6 +255,14 @@ def render_quiz(lesson: Lesson, total: int, lang: str) -> str:
     else:
         parts.append(t(lang, "quiz.footer.text"))
     return "\n\n".join(parts)
+
+
+@lru_cache(maxsize=64)
+def reported_rules(manifest: str, namespace: str) -> frozenset[str]:
+    """Rule ids the inspector reports for a manifest (cached: lessons are fixed data)."""
+    from assistant.inspection import inspect_text
+
+    return frozenset(f.rule for f in inspect_text(manifest, namespace=namespace).findings)
 
 
 def inspector_confirmation(exercise: Exercise, lang: str) -> str:

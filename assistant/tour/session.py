@@ -158,7 +158,7 @@ class TourSession:
         return t(self.lang, "invalid.reading")
 
     def _hint(self, hint: dict[str, str]) -> str:
-        return t(self.lang, "hint", hint=hint[self.lang].strip())
+        return t(self.lang, "hint", hint=render.prose(hint[self.lang], self.lang))
 
     def _wrong(self, message: str, hint: dict[str, str]) -> str:
         self.progress.attempts += 1
@@ -185,8 +185,11 @@ class TourSession:
         if verdict.correct:
             return self._conclude("exercise", "correct", t(lang, "correct.rule", rule=ex.rule), ex.explain,
                                   confirm=True)
-        return self._wrong(t(lang, "wrong.rule", rule=verdict.given, title=render.rule_title(verdict.given, lang)),
-                           ex.hint)
+        title = render.rule_title(verdict.given, lang)
+        if verdict.given in render.reported_rules(ex.manifest, ex.namespace):
+            # A true finding, just not the one the question is about: say so, and do not count it.
+            return t(lang, "wrong.also", rule=verdict.given, title=title)
+        return self._wrong(t(lang, "wrong.rule", rule=verdict.given, title=title), ex.hint)
 
     def _on_quiz(self, cmd: str | None, text: str) -> str:
         quiz, lang = self.lesson.quiz, self.lang
@@ -222,7 +225,7 @@ class TourSession:
             confirmation = render.inspector_confirmation(self.lesson.exercise, self.lang)
             if confirmation:
                 parts.append(confirmation)
-        parts.append(t(self.lang, "why", text=explain[self.lang].strip()))
+        parts.append(t(self.lang, "why", text=render.prose(explain[self.lang], self.lang)))
         parts.append("---")
         parts.append(self._advance())
         return "\n\n".join(parts)

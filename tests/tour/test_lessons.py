@@ -139,3 +139,18 @@ def test_broken_lesson_is_reported_with_its_file(tmp_path, lessons):
     (tmp_path / lessons[0].path.name).write_text(text.replace("      correct: true\n", "", 1), encoding="utf-8")
     with pytest.raises(KBError, match=r"01-pod-network.yaml: a choice quiz needs exactly one correct option"):
         load_lessons(tmp_path)
+
+
+def test_titles_are_markdown_escaped_outside_code():
+    from assistant.tour.render import md_escape
+
+    assert md_escape("{NAME}_SERVICE_HOST, {NAME}_PORT_* <svc> `ingress: [{}]`") == \
+        r"{NAME}\_SERVICE\_HOST, {NAME}\_PORT\_\* \<svc\> `ingress: [{}]`"
+
+
+def test_chinese_soft_breaks_join_without_spaces():
+    from assistant.tour.render import prose
+
+    text = "由此得出两点：\n\n- 第一。\n  第二\n- 三，\n  kubelet 让\n每\n个\nService 和"
+    assert prose(text, "zh") == "由此得出两点：\n\n- 第一。第二\n- 三，kubelet 让每个\nService 和"
+    assert prose("two\nlines", "en") == "two\nlines"

@@ -170,3 +170,14 @@ def test_other_commands(session):
     assert session.handle("status") == "**Where you are:** Tour 1/12: The pod network model and CNI · lesson"
     assert session.handle("repeat").startswith("## Lesson 1/12")
     assert session.handle("/tour").startswith("## Lesson 1/12")
+
+
+def test_naming_another_real_finding_gets_honest_feedback(session, lessons):
+    # Lesson 5's manifest also triggers host-network (lesson 1's rule); the question asks about DNS.
+    session.state_path.parent.mkdir(parents=True)
+    session.state_path.write_text(json.dumps({"version": 1, "lesson": "dns", "step": "exercise"}), encoding="utf-8")
+    assert "### Exercise 5/12" in session.start_or_resume()
+    text = session.handle("host-network")
+    assert text.startswith("**Close, but not the one asked about.**")
+    assert session.progress.attempts == 0
+    assert session.handle("hostnetwork-dnspolicy").startswith("**Correct:** `hostnetwork-dnspolicy`.")
