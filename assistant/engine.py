@@ -38,6 +38,8 @@ class Answer:
             "abstained": self.abstained, "answer": self.answer, "sources": self.sources,
             "timing_ms": self.timing_ms, "retriever": self.retriever,
         }
+        if self.extra.get("computed"):
+            out["computed"] = self.extra["computed"]
         if self.degraded:
             out["degraded"] = True
             out["degraded_reason"] = self.degraded_reason
@@ -46,11 +48,24 @@ class Answer:
 
 @dataclass
 class Context:
-    """What a chat remembers between turns so follow-ups resolve (the CLI passes none)."""
+    """What a chat remembers between turns so follow-ups resolve (the CLI passes none).
+
+    ``Assistant.ask(..., context=ctx)`` reads it to resolve a follow-up ("and from another namespace?",
+    "那 headless 呢?") and updates it after every answer that is not an abstention.
+    """
 
     topic: str | None = None
+    """Topic id of the previous answer."""
     entry_id: str | None = None
+    """KB entry the previous answer was built from."""
     lang: str | None = None
+    """Language of the previous answer."""
+    intent: str | None = None
+    """Intent of the previous answer (a follow-up that states none inherits it)."""
+    computed: str | None = None
+    """Kind of the previous computed answer (``service-dns``...), or None."""
+    entities: Any = None
+    """Names the previous computed answer used (``answering.entities.Entities``), or None."""
 
 
 class Assistant:

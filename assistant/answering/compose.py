@@ -1,48 +1,294 @@
-"""Turn a retrieval into an answer: the entry's summary first, then the facts that best match the
-question, then commands, related topics and sources. Every sentence comes from a KB field."""
+"""Turn a retrieval (or a computed result) into an answer, shaped by the question's intent.
+
+The shape is the same for every intent: the direct answer first (the entry's summary), then the
+entry's facts that best match the question (ranked, never all of them), then what the intent wants
+(a comparison table, a troubleshooting checklist, commands, an example manifest), then related
+topics and official source links. Every sentence comes from a KB field or from ``computed.py``;
+the wording around them lives in ``templates/<lang>/<intent>.md.j2``.
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.answering.computed import Computed
 from assistant.answering.render import render
 from assistant.knowledge.loader import Entry, KnowledgeBase
 from assistant.retrieval.retriever import Retrieval
 from assistant.retrieval.text import tokenize
 
+DEFINITION_MAX_WORDS = 120
+"""Definition answers stay at most this many words before the sources."""
+SOURCES_MARKER = {"en": "Sources:", "zh": "参考文档："}
+MIN_SOURCES_SHOWN = 1
+OFFICIAL_FALLBACK = "https://kubernetes.io/docs/concepts/services-networking/"
+
+# how much each intent shows: facts, commands, related topics, sources
+SHAPE: dict[str, dict[str, int]] = {
+    "definition": {"facts": 3, "commands": 0, "related": 3, "sources": 2},
+    "how-to": {"facts": 3, "commands": 3, "related": 3, "sources": 2},
+    "comparison": {"facts": 2, "commands": 0, "related": 3, "sources": 2},
+    "troubleshooting": {"facts": 2, "commands": 4, "related": 3, "sources": 2},
+    "list": {"facts": 5, "commands": 0, "related": 5, "sources": 2},
+    "command": {"facts": 2, "commands": 6, "related": 2, "sources": 2},
+    "yes-no": {"facts": 3, "commands": 1, "related": 2, "sources": 2},
+}
+
 
 @dataclass
 class Composition:
+    """The composed answer text and what it was built from."""
+
     answer: str
     intent: str
     abstained: bool
+    entry_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def rank_facts(entry: Entry, question: str, lang: str, limit: int = 3) -> list[str]:
-    """The entry's facts most related to the question (token overlap), in the answer language."""
+# -- counting and ranking --------------------------------------------------------------------------
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def count_words(text: str) -> int:
+    """Words of an answer: Latin words, plus Chinese characters at two characters a word."""
+    cjk = len(_CJK.findall(text))
+    latin = len(re.findall(r"[A-Za-z0-9][\w.:/<>{}`'-]*", _CJK.sub(" ", text)))
+    return latin + math.ceil(cjk / 2)
+
+
+def words_before_sources(text: str, lang: str) -> int:
+    """Words of ``text`` before its sources line (what the definition budget counts)."""
+    head = text.split(SOURCES_MARKER[lang], 1)[0]
+    return count_words(head)
+
+
+_IDF_CACHE: dict[str, dict[str, float]] = {}
+
+
+def _fact_idf(kb: KnowledgeBase) -> dict[str, float]:
+    """IDF of fact tokens over the whole KB (cached per KB content)."""
+    key = kb.content_hash
+    if key in _IDF_CACHE:
+        return _IDF_CACHE[key]
+    docs = [set(tokenize(f["en"] + " " + f["zh"])) for e in kb.entries for f in e.facts]
+    df: dict[str, int] = {}
+    for d in docs:
+        for t in d:
+            df[t] = df.get(t, 0) + 1
+    n = len(docs)
+    _IDF_CACHE[key] = {t: math.log(1 + n / c) for t, c in df.items()}
+    return _IDF_CACHE[key]
+
+
+def rank_facts(entry: Entry, question: str, lang: str, limit: int = 3, kb: KnowledgeBase | None = None,
+               skip_like: str = "") -> list[str]:
+    """The entry's facts most related to the question, in the answer language.
+
+    Score: IDF-weighted overlap of the question's tokens (the question is expanded with the glossary's
+    English terms upstream) with the fact's tokens in both languages, plus a small prior for the facts an
+    author put first (the most asked). Facts that repeat ``skip_like`` (the summary) almost word for
+    word are pushed back.
+    """
     q = set(tokenize(question))
+    idf = _fact_idf(kb) if kb is not None else {}
+    skip = set(tokenize(skip_like)) if skip_like else set()
+    n = len(entry.facts)
     scored = []
     for i, fact in enumerate(entry.facts):
         toks = set(tokenize(fact["en"] + " " + fact["zh"]))
-        scored.append((-len(q & toks), i, fact[lang]))
+        overlap = sum(idf.get(t, 1.0) for t in q & toks)
+        prior = 0.6 * (n - i) / n
+        own = set(tokenize(fact[lang]))
+        if skip and own and len(own & skip) / len(own) > 0.8:
+            prior -= 2.0
+        scored.append((-(overlap + prior), i, fact[lang]))
     scored.sort()
     return [text for _, _, text in scored[:limit]]
 
 
-def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase) -> Composition:
+def _rank_items(items: list[dict[str, str]], question: str, lang: str, limit: int, key: str = "") -> list[dict]:
+    """Commands (or pitfalls) ranked like facts, stable for ties."""
+    q = set(tokenize(question))
+    scored = []
+    for i, it in enumerate(items):
+        toks = set(tokenize(" ".join(str(it.get(k, "")) for k in ("cmd", "en", "zh"))))
+        scored.append((-len(q & toks), i, it))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    return [it for _, _, it in scored[:limit]]
+
+
+# -- pieces of an answer ---------------------------------------------------------------------------
+def _related(entry: Entry, kb: KnowledgeBase, lang: str, limit: int, exclude: set[str] = frozenset()) -> list[dict]:
+    out = []
+    for rid in entry.data["related"]:
+        if rid in kb.by_id and rid not in exclude and rid != entry.id:
+            out.append({"id": rid, "title": kb.by_id[rid].title(lang)})
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _sources(entries: list[Entry], limit: int) -> list[str]:
+    out: list[str] = []
+    for e in entries:
+        for url in e.data["sources"][: max(1, limit if e is entries[0] else 1)]:
+            if url not in out:
+                out.append(url)
+    return out or [OFFICIAL_FALLBACK]
+
+
+def _commands(entry: Entry, lang: str, ranked_by: str, limit: int) -> list[dict[str, str]]:
+    return [{"cmd": c["cmd"], "text": c[lang]} for c in _rank_items(entry.data["commands"], ranked_by, lang, limit)]
+
+
+def _steps(entry: Entry, lang: str) -> list[dict[str, str]]:
+    return [{"text": s[lang], "cmd": s.get("cmd", "")} for s in entry.data.get("steps", [])]
+
+
+def _table(entry: Entry, lang: str) -> dict[str, Any] | None:
+    t = entry.data.get("table")
+    if not t:
+        return None
+    return {"columns": [_cell(c) for c in t["columns"][lang]], "rows": [[_cell(c) for c in r[lang]] for r in t["rows"]]}
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _first_sentence(text: str) -> str:
+    m = re.match(r"(.+?[.。!?！？])(\s|$)", text.strip())
+    return (m.group(1) if m else text).strip()
+
+
+def built_table(a: Entry, b: Entry, question: str, lang: str, kb: KnowledgeBase) -> dict[str, Any]:
+    """A side-by-side table from two entries that have none: what each is, its key fact, how to check it."""
+    labels = {"en": ["Aspect", "What it is", "Key fact", "Check with", "Docs"],
+              "zh": ["对比项", "是什么", "关键事实", "验证命令", "文档"]}[lang]
+
+    def col(e: Entry) -> list[str]:
+        fact = rank_facts(e, question, lang, 1, kb, skip_like=e.text("summary", lang))
+        cmd = e.data["commands"][0]["cmd"] if e.data["commands"] else "-"
+        return [_first_sentence(e.text("summary", lang)), fact[0] if fact else "-", f"`{cmd}`", e.url]
+
+    ca, cb = col(a), col(b)
+    return {"columns": [labels[0], _cell(a.title(lang)), _cell(b.title(lang))],
+            "rows": [[labels[i + 1], _cell(ca[i]), _cell(cb[i])] for i in range(4)]}
+
+
+_SIDE_SPLIT = re.compile(r"\s+(?:vs\.?|versus|and|or|compared to|compared with)\s+|\s*(?:和|与|跟|还是|对比|相比|、|/|,|，)\s*",
+                         re.I)
+_CMP_WORDS = re.compile(r"\b(what(?:'s| is| are)?|the|differences?|between|compare|comparison|of|which|one|should|"
+                        r"i|pick|choose|use|is|better)\b|(有什么|有啥|的|区别|不同|差异|差别|是什么|哪个好|选哪个|比较|吗|呢)|[?？]",
+                        re.I)
+
+
+def comparison_sides(question: str) -> list[str]:
+    """The things a comparison question names ("headless vs clusterip" -> ["headless", "clusterip"])."""
+    parts = [_CMP_WORDS.sub(" ", p).strip() for p in _SIDE_SPLIT.split(question)]
+    return [p for p in parts if re.search(r"\w", p)]
+
+
+# -- composition -----------------------------------------------------------------------------------
+Search = Callable[[str], Retrieval]
+
+
+def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *, intent: str = "definition",
+            computed: Computed | None = None, search: Search | None = None, rank_query: str | None = None) -> Composition:
+    """Compose the answer. ``search`` lets comparisons look up each named side; ``rank_query`` (the
+    question expanded with English terms) ranks facts."""
+    ranked_by = rank_query or question
+    if intent == "greeting":
+        topics = [{"id": t, "title": es[0].title(lang)} for t, es in kb.topics().items() if es][:8]
+        return Composition(render(lang, "greeting", topics=topics, source=OFFICIAL_FALLBACK), "greeting", False)
+    if computed is not None:
+        entry = kb.by_id.get(computed.entry_id)
+        sources = entry.data["sources"][:2] if entry else [OFFICIAL_FALLBACK]
+        related = _related(entry, kb, lang, 3) if entry else []
+        text = render(lang, f"computed-{computed.kind}", **computed.data, sources=sources, related=related,
+                      marker=SOURCES_MARKER[lang])
+        return Composition(text, intent, False, computed.entry_id, {"computed": computed.kind})
     if retrieval.abstain or not retrieval.hits:
-        topics = []
-        for h in retrieval.hits[:3]:
-            topics.append({"id": h.entry.topic, "title": h.entry.title(lang)})
-        return Composition(render(lang, "abstain", question=question, suggestions=topics), "out-of-scope", True)
+        suggestions = [{"id": h.entry.topic, "title": h.entry.title(lang)} for h in retrieval.hits[:3]]
+        return Composition(render(lang, "abstain", question=question, suggestions=suggestions,
+                                  source=OFFICIAL_FALLBACK, marker=SOURCES_MARKER[lang]), "out-of-scope", True)
+
     top = retrieval.hits[0].entry
-    related = [kb.by_id[r] for r in top.data["related"] if r in kb.by_id][:3]
-    text = render(
-        lang, "definition",
-        entry=top.data, lang=lang, facts=rank_facts(top, question, lang),
-        commands=top.data["commands"][:2], related=[{"id": r.id, "title": r.title(lang)} for r in related],
-        sources=top.data["sources"][:2],
-    )
-    return Composition(text, "definition", False)
+    shape = SHAPE.get(intent, SHAPE["definition"])
+    summary = top.text("summary", lang)
+    ctx: dict[str, Any] = {
+        "title": top.title(lang), "summary": summary, "entry_id": top.id,
+        "facts": rank_facts(top, ranked_by, lang, shape["facts"], kb, skip_like=summary),
+        "commands": _commands(top, lang, ranked_by, shape["commands"]) if shape["commands"] else [],
+        "example": None, "steps": [], "steps_from": None, "table": None, "compared": [],
+        "pitfall": None, "related": _related(top, kb, lang, shape["related"]),
+        "sources": _sources([top], shape["sources"]), "marker": SOURCES_MARKER[lang],
+    }
+    extra_entries: list[Entry] = []
+    if intent == "how-to":
+        ctx["example"] = top.data.get("example")
+        if top.data["pitfalls"]:
+            ctx["pitfall"] = _rank_items(top.data["pitfalls"], ranked_by, lang, 1)[0][lang]
+    elif intent == "yes-no":
+        ctx["facts"] = rank_facts(top, ranked_by, lang, shape["facts"], kb)
+    elif intent == "list":
+        ctx["table"] = _table(top, lang)
+    elif intent == "troubleshooting":
+        ctx["steps"] = _steps(top, lang)
+        if not ctx["steps"]:
+            for h in retrieval.hits[1:3]:
+                if h.entry.data.get("steps"):
+                    ctx["steps"], ctx["steps_from"] = _steps(h.entry, lang), h.entry.title(lang)
+                    extra_entries.append(h.entry)
+                    break
+        if ctx["steps"]:
+            ctx["commands"] = []
+        if top.data["pitfalls"]:
+            ctx["pitfall"] = _rank_items(top.data["pitfalls"], ranked_by, lang, 1)[0][lang]
+    elif intent == "comparison":
+        ctx["table"] = _table(top, lang)
+        if ctx["table"] is None:
+            pair = _comparison_pair(question, retrieval, search)
+            if pair is not None:
+                a, b = pair
+                ctx["table"] = built_table(a, b, ranked_by, lang, kb)
+                ctx["compared"] = [{"title": e.title(lang), "summary": e.text("summary", lang)} for e in (a, b)]
+                extra_entries.extend(e for e in (a, b) if e is not top)
+    if extra_entries:
+        ctx["sources"] = _sources([top, *extra_entries], shape["sources"])
+        ctx["related"] = _related(top, kb, lang, shape["related"], exclude={e.id for e in extra_entries})
+
+    name = intent if intent in SHAPE else "definition"
+    text = render(lang, name, **ctx)
+    if name == "definition":
+        # keep definitions short: drop facts, then related topics, until the budget holds
+        while words_before_sources(text, lang) > DEFINITION_MAX_WORDS and (ctx["facts"] or ctx["related"]):
+            if ctx["facts"]:
+                ctx["facts"] = ctx["facts"][:-1]
+            else:
+                ctx["related"] = ctx["related"][:-1]
+            text = render(lang, name, **ctx)
+    return Composition(text, intent, False, top.id)
+
+
+def _comparison_pair(question: str, retrieval: Retrieval, search: Search | None) -> tuple[Entry, Entry] | None:
+    """The two entries to compare: the two named things when the question names them and they map to
+    different entries, else the top two hits; None when both sides are the same entry."""
+    sides = comparison_sides(question)
+    if search is not None and len(sides) >= 2:
+        found: list[Entry] = []
+        for side in sides[:3]:
+            r = search(side)
+            if r.hits and all(r.hits[0].entry.id != e.id for e in found):
+                found.append(r.hits[0].entry)
+        if len(found) >= 2:
+            return found[0], found[1]
+        return None  # every named thing is the top entry's subject: it answers the comparison itself
+    if len(retrieval.hits) >= 2:
+        return retrieval.hits[0].entry, retrieval.hits[1].entry
+    return None

@@ -27,7 +27,7 @@ def environment():
     return env
 
 
-def render(template_lang: str, name: str, **context: Any) -> str:
+def render(template_lang: str, name: str, /, **context: Any) -> str:
     """Render ``templates/<lang>/<name>.md.j2`` and tidy blank lines."""
     text = environment().get_template(f"{template_lang}/{name}.md.j2").render(**context)
     lines = [ln.rstrip() for ln in text.splitlines()]

@@ -1,0 +1,89 @@
+"""Rule-based intent detection in English and Chinese.
+
+The rules are data (``intents.yaml`` next to this module): regular expressions per intent and
+language, tried in a fixed order, the first match wins. The same file holds the follow-up markers
+and the cues of the computed answers, so all question-reading patterns live in one place.
+
+>>> detect_intent("what is a headless service", "en")
+'definition'
+>>> detect_intent("ClusterIP 和 NodePort 有啥区别", "zh")
+'comparison'
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULES_PATH = Path(__file__).with_name("intents.yaml")
+
+INTENTS: tuple[str, ...] = ("definition", "how-to", "comparison", "troubleshooting", "list", "command",
+                            "yes-no", "greeting", "out-of-scope")
+"""Every intent an answer can carry (``out-of-scope`` is set when the assistant abstains)."""
+
+
+def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
+    return [re.compile(p, re.IGNORECASE) for p in patterns]
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict[str, Any]:
+    """The parsed and compiled ``intents.yaml``."""
+    raw = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    order = raw["order"]
+    compiled: dict[str, Any] = {
+        "order": order,
+        "default": raw["default"],
+        "intents": {name: {lang: _compile(pats) for lang, pats in by_lang.items()}
+                    for name, by_lang in raw["intents"].items()},
+        "followup": {lang: _compile(raw["followup"][lang]) for lang in ("en", "zh")},
+        "followup_max_tokens": int(raw["followup"]["max_tokens"]),
+        "computed": {name: {lang: _compile(pats) for lang, pats in by_lang.items()}
+                     for name, by_lang in raw["computed"].items()},
+    }
+    unknown = [n for n in order if n not in INTENTS]
+    if unknown:
+        raise ValueError(f"{RULES_PATH}: unknown intents in order: {unknown}")
+    return compiled
+
+
+def _langs(lang: str) -> tuple[str, ...]:
+    # Chinese questions mix English terms ("headless svc 的流量"), so they also get the English rules,
+    # after the Chinese ones.
+    return ("zh", "en") if lang == "zh" else ("en",)
+
+
+def detect_intent(question: str, lang: str, default: str | None = "") -> str | None:
+    """The question's intent (one of ``INTENTS`` except ``out-of-scope``).
+
+    When no rule matches: the rules' default (``definition``), or ``default`` if given (``None`` lets a
+    chat follow-up inherit the previous turn's intent).
+    """
+    r = rules()
+    text = question.strip()
+    for name in r["order"]:
+        for lg in _langs(lang):
+            if any(p.search(text) for p in r["intents"][name].get(lg, ())):
+                return name
+    return r["default"] if default == "" else default
+
+
+def matches_cue(name: str, question: str, lang: str) -> bool:
+    """Whether the computed-answer cue ``name`` occurs in the question."""
+    cues = rules()["computed"][name]
+    return any(p.search(question) for lg in _langs(lang) for p in cues.get(lg, ()))
+
+
+def is_followup(question: str, lang: str) -> bool:
+    """A short question that continues the previous turn ("and from another namespace?", "那 headless 呢?")."""
+    r = rules()
+    words = re.findall(r"[A-Za-z0-9_.-]+|[\u3400-\u9fff]", question)
+    # Chinese characters count roughly two to a word
+    size = sum(1 for w in words if w.isascii()) + sum(1 for w in words if not w.isascii()) / 2
+    if size > r["followup_max_tokens"]:
+        return False
+    return any(p.search(question) for lg in _langs(lang) for p in r["followup"][lg])
