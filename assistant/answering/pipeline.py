@@ -29,9 +29,9 @@ def _has_names(ents: Entities) -> bool:
 
 
 def topic_terms(entry, lang: str) -> str:
-    """What a follow-up blends into its search: the previous entry's title and first keywords."""
-    kws = entry.data["keywords"][lang][:3]
-    return " ".join([entry.title(lang), *kws])
+    """What a follow-up blends into its search: the previous entry's topic and main keyword (English
+    terms, which Chinese questions share)."""
+    return " ".join([entry.topic.replace("-", " "), entry.data["keywords"]["en"][0]])
 
 
 def answer_question(assistant: "Assistant", question: str, *, q_lang: str, out_lang: str, mode: str,
@@ -58,6 +58,10 @@ def answer_question(assistant: "Assistant", question: str, *, q_lang: str, out_l
     intent = intent or "definition"
 
     retrieval = assistant.retriever.search(search_q or " ", mode=mode, lang=q_lang, allow_dense=allow_dense)
+    if followup and not previous_kind and len(retrieval.hits) > 1 and context is not None \
+            and retrieval.hits[0].entry.id == context.entry_id:
+        # a follow-up asks about something next to the previous entry, not the same entry again
+        retrieval.hits.insert(2, retrieval.hits.pop(0))
     if not q:
         retrieval.abstain = True
     computed = None
