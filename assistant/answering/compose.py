@@ -26,6 +26,7 @@ DEFINITION_MAX_WORDS = 120
 SOURCES_MARKER = {"en": "Sources:", "zh": "参考文档："}
 MIN_SOURCES_SHOWN = 1
 OFFICIAL_FALLBACK = "https://kubernetes.io/docs/concepts/services-networking/"
+NAMES_DOC = "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#rfc-1035-label-names"
 
 # how much each intent shows: facts, commands, related topics, sources
 SHAPE: dict[str, dict[str, int]] = {
@@ -209,6 +210,8 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
     if computed is not None:
         entry = kb.by_id.get(computed.entry_id)
         sources = entry.data["sources"][:2] if entry else [OFFICIAL_FALLBACK]
+        if computed.kind == "invalid-name":
+            sources = [NAMES_DOC, *sources[:1]]
         related = _related(entry, kb, lang, 3) if entry else []
         text = render(lang, f"computed-{computed.kind}", **computed.data, sources=sources, related=related,
                       marker=SOURCES_MARKER[lang])
