@@ -1,0 +1,197 @@
+"""Turn core results into what the chat shows and exports: Markdown, plain rows, clean text.
+
+Pure functions over plain data (an ``Answer.to_dict()``, a ``Report.to_dict()``, a list of turns),
+so a reloaded conversation renders exactly like a live one and everything is testable without
+Textual. No retrieval or inspection logic lives here: only presentation.
+
+A turn is a dict with ``role`` (``question``, ``answer``, ``manifest``, ``inspection``, ``notice``,
+``error``) and ``text``; answers add ``answer`` (the core's dict: markdown, sources, ...) and
+``note``; inspections add ``report`` (the contract's ``inspect --format json`` object).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_TITLES = {
+    "en": {"error": "Errors", "warning": "Warnings", "info": "Info"},
+    "zh": {"error": "错误", "warning": "警告", "info": "提示"},
+}
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_MANIFEST_LINE = re.compile(r"^(apiVersion|kind)\s*:\s*\S", re.MULTILINE)
+_JSON_MANIFEST = re.compile(r'"(apiVersion|kind)"\s*:\s*"')
+
+
+def clean(text: Any) -> str:
+    """``text`` without ANSI escapes or control characters (newlines and tabs kept as space/newline)."""
+    text = _ANSI.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    return _CONTROL.sub("", text)
+
+
+def md_escape(text: Any) -> str:
+    """Clean ``text`` and escape Markdown so manifest-supplied strings render literally."""
+    return _MD_SPECIAL.sub(r"\\\1", clean(text)).replace("\n", " ")
+
+
+def code(text: Any) -> str:
+    """An inline code span for ``text`` (cleaned; backticks cannot break out)."""
+    text = clean(text).replace("\n", " ")
+    fence = "``" if "`" in text else "`"
+    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
+
+
+def looks_like_manifest(text: str) -> bool:
+    """True when ``text`` reads as Kubernetes YAML/JSON (has both ``apiVersion`` and ``kind``).
+
+    Only a routing decision (inspect instead of search); the inspector does the real parsing.
+    """
+    keys = set(_MANIFEST_LINE.findall(text)) | set(_JSON_MANIFEST.findall(text))
+    return keys == {"apiVersion", "kind"}
+
+
+def manifest_summary(text: str) -> str:
+    """A one-line description of a pasted manifest (shown instead of echoing the YAML)."""
+    lines = text.count("\n") + 1
+    kinds = re.findall(r"^kind\s*:\s*['\"]?([A-Za-z0-9]+)", text, re.MULTILINE)
+    shown = ", ".join(kinds[:6]) + (f", +{len(kinds) - 6} more" if len(kinds) > 6 else "")
+    return f"manifest: {lines} lines" + (f", {len(kinds)} object(s): {clean(shown)}" if kinds else "")
+
+
+# -- answers ---------------------------------------------------------------------------------------------
+def answer_note(answer: dict[str, Any], *, lexical_early: bool) -> str | None:
+    """Why this answer may be weaker than usual (model still loading, degraded core), or None."""
+    zh = answer.get("lang") == "zh"
+    if lexical_early:
+        return ("模型加载中，本回答仅用关键词检索" if zh
+                else "answered by the lexical retriever while the model loads")
+    if answer.get("degraded"):
+        reason = answer.get("degraded_reason") or ("模型不可用" if zh else "model unavailable")
+        return (f"降级：仅用关键词检索（{clean(reason)}）" if zh
+                else f"degraded: lexical retrieval only ({clean(reason)})")
+    return None
+
+
+def sources_markdown(sources: list[dict[str, Any]]) -> str:
+    """The ranked sources as a numbered Markdown list: title (link), KB id, score."""
+    if not sources:
+        return "_no sources_"
+    rows = []
+    for i, s in enumerate(sources, 1):
+        title = md_escape(s.get("title") or s.get("id"))
+        url = clean(s.get("url") or "")
+        link = f"[{title}]({url})" if url.startswith(("http://", "https://")) else title
+        rows.append(f"{i}. {link} — {code(s.get('id', '?'))} · score {float(s.get('score', 0.0)):.3f}")
+    return "\n".join(rows)
+
+
+def last_code_block(markdown: str) -> str | None:
+    """The body of the last fenced code block in ``markdown``, or None."""
+    blocks = re.findall(r"^```[^\n]*\n(.*?)^```", markdown, re.MULTILINE | re.DOTALL)
+    return blocks[-1].rstrip("\n") if blocks else None
+
+
+# -- inspection -------------------------------------------------------------------------------------------
+def report_markdown(report: dict[str, Any], *, lang: str = "en", hints: dict[str, str] | None = None,
+                    reach_table: bool = False) -> str:
+    """Findings grouped by severity with hints, skipped documents, DNS names, env vars.
+
+    ``hints`` maps a rule id to a translated hint (``lang="zh"``). The reach matrix is a widget in
+    the chat; ``reach_table=True`` appends it as a Markdown table (exports).
+    """
+    zh = lang == "zh"
+    findings = report.get("findings", [])
+    objects = report.get("objects", [])
+    counts = {s: sum(1 for f in findings if f.get("severity") == s) for s in SEVERITIES}
+    titles = SEVERITY_TITLES["zh" if zh else "en"]
+    if zh:
+        summary = "，".join(f"{titles[s]} {n}" for s, n in counts.items())
+        out = [f"**检查了 {len(objects)} 个对象**：{summary}"]
+    else:
+        summary = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in counts.items())
+        out = [f"**Inspected {len(objects)} object(s)**: {summary}"]
+    if not findings:
+        out.append("")
+        out.append("没有发现问题。" if zh else "No problems found.")
+    for severity in SEVERITIES:
+        group = [f for f in findings if f.get("severity") == severity]
+        if not group:
+            continue
+        out += ["", f"### {titles[severity]} ({len(group)})", ""]
+        for f in group:
+            hint = (hints or {}).get(f.get("rule", "")) or f.get("hint", "")
+            out.append(f"- {code(f.get('rule'))} {md_escape(f.get('object', ''))} "
+                       f"({'第' if zh else 'line '}{f.get('line', '?')}{' 行' if zh else ''}): {md_escape(f.get('message', ''))}")
+            if hint:
+                out.append(f"  - {'建议' if zh else 'hint'}: {md_escape(hint)}")
+            doc = clean(f.get("doc") or "")
+            if doc.startswith("https://"):
+                out.append(f"  - [{'文档' if zh else 'docs'}]({doc})")
+    skipped = report.get("skipped", [])
+    if skipped:
+        out += ["", f"### {'已跳过' if zh else 'Skipped'} ({len(skipped)})", ""]
+        for s in skipped:
+            what = "/".join(p for p in (s.get("kind"), s.get("namespace"), s.get("name")) if p) or "document"
+            out.append(f"- line {s.get('line', '?')} {md_escape(what)}: {md_escape(s.get('reason', ''))}")
+    if report.get("dns") or report.get("cname"):
+        out += ["", f"### {'DNS 名称' if zh else 'DNS names'}", ""]
+        out += [f"- {code(name)}" for name in report.get("dns", [])]
+        out += [f"- {code(name)} CNAME {code(target)}" for name, target in report.get("cname", {}).items()]
+    if report.get("env"):
+        out += ["", f"### {'Service 环境变量' if zh else 'Service environment variables'}", "",
+                ("_同一命名空间中、在 Service 之后创建的 Pod 才会得到这些变量_" if zh
+                 else "_injected into pods of the same namespace created after the Service_"), ""]
+        for service, names in report["env"].items():
+            out.append(f"- {md_escape(service)}: " + " ".join(code(n) for n in names))
+    if reach_table and report.get("reach"):
+        out += ["", f"### {'连通性' if zh else 'Reachability'}", "", reach_markdown(report["reach"])]
+    return "\n".join(out)
+
+
+def reach_rows(reach: list[dict[str, Any]]) -> list[tuple[str, str, str, bool, str]]:
+    """(from, to, port/protocol, allowed, reason) per verdict, cleaned for display."""
+    return [(clean(v.get("from", "")), clean(v.get("to", "")), f"{v.get('port')}/{clean(v.get('protocol', ''))}",
+             bool(v.get("allowed")), clean(v.get("reason", ""))) for v in reach]
+
+
+def reach_markdown(reach: list[dict[str, Any]]) -> str:
+    lines = ["| from | to | port | verdict | why |", "|---|---|---|---|---|"]
+    for src, dst, port, allowed, reason in reach_rows(reach):
+        lines.append(f"| {md_escape(src)} | {md_escape(dst)} | {port} | {'allow' if allowed else 'deny'} "
+                     f"| {md_escape(reason)} |")
+    return "\n".join(lines)
+
+
+# -- export -----------------------------------------------------------------------------------------------
+def transcript_markdown(turns: list[dict[str, Any]]) -> str:
+    """The whole conversation as one Markdown document, sources included."""
+    out = ["# podtalk conversation", ""]
+    for turn in turns:
+        role, text = turn.get("role"), turn.get("text", "")
+        stamp = f" _({turn['time']})_" if turn.get("time") else ""
+        if role == "question":
+            out += [f"## Q{stamp}", "", "> " + clean(text).replace("\n", "\n> "), ""]
+        elif role == "manifest":
+            out += [f"## Manifest{stamp}", "", "```yaml", clean(turn.get("manifest", text)).rstrip(), "```", ""]
+        elif role == "answer":
+            ans = turn.get("answer") or {}
+            if turn.get("note"):
+                out += [f"_{clean(turn['note'])}_", ""]
+            out += [ans.get("answer", text).rstrip(), ""]
+            if ans.get("sources"):
+                out += ["**Sources**", "", sources_markdown(ans["sources"]), ""]
+        elif role == "inspection":
+            out += [report_markdown(turn.get("report") or {}, lang=turn.get("lang", "en"), reach_table=True), ""]
+        elif role == "error":
+            out += [f"**Error:** {md_escape(text)}", ""]
+        else:
+            out += [clean(text), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def transcript_json(turns: list[dict[str, Any]]) -> str:
+    return json.dumps({"version": 1, "turns": turns}, ensure_ascii=False, indent=2) + "\n"

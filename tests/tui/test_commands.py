@@ -1,0 +1,132 @@
+"""Slash commands and the command palette: topics, help, export, copy, clear, language, theme, tour."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.tui.helpers import ask, wait_ready, wait_until
+
+
+async def _palette(pilot, query: str) -> None:
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ == "CommandPalette")
+    await pilot.press(*query)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: pilot.app.screen.__class__.__name__ != "CommandPalette")
+
+
+async def test_export_markdown_and_json(make_app, tmp_path):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_ready(pilot)
+        await ask(pilot, "what is a headless service")
+        await ask(pilot, "Service 的 DNS 名称是什么")
+        app.prompt.text = "/export json"
+        await pilot.press("enter")
+        app.prompt.text = "/export md"
+        await pilot.press("enter")
+        files = await wait_until(pilot, lambda: len(list(tmp_path.glob("podtalk-conversation-*"))) == 2
+                                 and sorted(tmp_path.glob("podtalk-conversation-*")))
+        notice = " ".join(str(n.source) for n in app.query("NoticeView"))
+        assert all(str(f) in notice for f in files)
+    data = json.loads(next(f for f in files if f.suffix == ".json").read_text(encoding="utf-8"))
+    roles = [t["role"] for t in data["turns"]]
+    assert roles == ["question", "answer", "question", "answer"]
+    assert data["turns"][3]["answer"]["sources"][0]["id"]
+    md = next(f for f in files if f.suffix == ".md").read_text(encoding="utf-8")
+    assert "Service 的 DNS 名称是什么" in md and "**Sources**" in md and "https://kubernetes.io" in md
+
+
+async def test_copy_last_answer_and_code_block(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_ready(pilot)
+        view = await ask(pilot, "how do I check the endpoints of a service")
+        app.prompt.text = "/copy"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.clipboard == view.markdown_text)
+        if "```" in view.markdown_text:
+            app.prompt.text = "/copy code"
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: app.clipboard and "```" not in app.clipboard
+                             and app.clipboard in view.markdown_text)
+
+
+async def test_palette_commands(make_app, tmp_path, _isolated_state):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_ready(pilot)
+        view = await ask(pilot, "what is kube-proxy")
+        await _palette(pilot, "copy last answer")
+        await wait_until(pilot, lambda: app.clipboard == view.markdown_text, what="copied")
+        await _palette(pilot, "export json")
+        await wait_until(pilot, lambda: list(tmp_path.glob("podtalk-conversation-*.json")), what="export")
+        await _palette(pilot, "topics")
+        await wait_until(pilot, lambda: any("service-clusterip" in str(n.source) for n in app.query("NoticeView")))
+        was_dark = app.current_theme.dark
+        await _palette(pilot, "toggle light")
+        assert app.current_theme.dark is not was_dark
+        await _palette(pilot, "toggle language")
+        assert app.lang == "en"
+        await _palette(pilot, "clear conversation")
+        await wait_until(pilot, lambda: not app.query("AnswerView"))
+        assert app.store.turns == []
+    settings = json.loads((_isolated_state / "settings.json").read_text())
+    assert settings["lang"] == "en" and settings["theme"] == "textual-light"
+
+
+async def test_theme_and_language_are_remembered(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.prompt.text = "/theme light"
+        await pilot.press("enter")
+        app.prompt.text = "/lang zh"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "textual-light" and app.status.lang == "zh"
+    again = make_app()
+    async with again.run_test(size=(100, 40)):
+        assert again.theme == "textual-light" and again.lang == "zh"
+
+
+async def test_help_screen_and_unknown_command(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "HelpScreen")
+        assert "Inspecting manifests" in str(app.screen.query_one("Markdown").source)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ != "HelpScreen")
+        app.prompt.text = "/frobnicate"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any("Unknown command" in str(n.source) for n in app.query("NoticeView")))
+
+
+def test_every_binding_has_an_id():
+    from textual.binding import Binding
+
+    from assistant.tui.app import PodtalkApp
+    from assistant.tui.screens import HelpScreen, ManifestScreen
+    from assistant.tui.widgets import PromptArea
+
+    for cls in (PodtalkApp, HelpScreen, ManifestScreen, PromptArea):
+        for binding in cls.BINDINGS:
+            assert isinstance(binding, Binding) and binding.id, (cls.__name__, binding)
+
+
+def test_slash_parsing():
+    from assistant.tui.commands import parse_slash
+
+    assert parse_slash("/export json") == ("export", ["json"])
+    assert parse_slash("  /HELP ") == ("help", [])
+    assert parse_slash("/etc/hosts") is None
+    assert parse_slash("what is /metrics") is None
+    assert parse_slash("/copy\nmore") is None
+
+
+def test_help_file_ships_with_the_package():
+    from assistant.tui.screens.help import HELP_FILE
+
+    assert Path(HELP_FILE).is_file()

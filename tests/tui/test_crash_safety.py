@@ -1,0 +1,76 @@
+"""An exception in a handler is shown in the conversation and the app keeps running; the history
+is saved after every turn and reloaded on start."""
+
+from __future__ import annotations
+
+import json
+
+from tests.tui.helpers import ask, wait_ready, wait_until
+
+
+async def test_exception_while_answering_is_shown_and_app_keeps_working(make_app, monkeypatch):
+    app = make_app()
+    real_ask = app.assistant.ask
+    boom = {"on": True}
+
+    def flaky(question, **kwargs):
+        if boom["on"]:
+            raise RuntimeError("index exploded")
+        return real_ask(question, **kwargs)
+
+    monkeypatch.setattr(app.assistant, "ask", flaky)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_ready(pilot)
+        app.prompt.text = "what is a service"
+        await pilot.press("enter")
+        error = await wait_until(pilot, lambda: app.query("ErrorView"))
+        assert "index exploded" in error[0].render().plain
+        boom["on"] = False
+        view = await ask(pilot, "what is a headless service")
+        assert "clusterIP" in view.markdown_text
+        assert app.is_running
+
+
+async def test_exception_in_a_sync_handler_is_shown(make_app, monkeypatch):
+    from assistant.tui.app import PodtalkApp
+
+    def broken(self, *args):
+        raise ValueError("topics are on fire")
+
+    monkeypatch.setattr(PodtalkApp, "command_topics", broken)
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_ready(pilot)
+        app.prompt.text = "/topics"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.query("ErrorView"))
+        await pilot.press("f3")  # bindings still work
+        assert app.lang == "en"
+        await ask(pilot, "what is kube-proxy")
+        assert app.is_running
+
+
+async def test_history_saved_every_turn_and_restored(make_app, _isolated_state):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_ready(pilot)
+        await ask(pilot, "what is a headless service")
+        saved = json.loads((_isolated_state / "conversation.json").read_text(encoding="utf-8"))
+        assert [t["role"] for t in saved["turns"]] == ["question", "answer"]
+        assert not list(_isolated_state.glob("*.tmp"))
+    again = make_app()
+    async with again.run_test(size=(100, 40)) as pilot:
+        await wait_until(pilot, lambda: again.query("AnswerView"))
+        restored = again.query_one("AnswerView")
+        assert "clusterIP" in restored.markdown_text
+        assert "restored 2 turn(s)" in str(again.query("NoticeView").last().source)
+
+
+async def test_corrupt_history_file_is_ignored(make_app, _isolated_state):
+    _isolated_state.mkdir(parents=True, exist_ok=True)
+    (_isolated_state / "conversation.json").write_text("{not json", encoding="utf-8")
+    (_isolated_state / "settings.json").write_text("[1, 2]", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert app.is_running and not app.query("AnswerView")

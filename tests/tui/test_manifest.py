@@ -1,0 +1,79 @@
+"""A pasted manifest is inspected, not searched: findings by severity, DNS, env vars, reach table."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import DataTable, TextArea
+
+from tests.tui.helpers import wait_until
+
+
+def _inspection(app):
+    views = list(app.query("InspectionView"))
+    return views[-1] if views else None
+
+
+async def test_pasted_manifest_is_inspected(make_app, shop_manifest):
+    app = make_app()
+    calls = []
+    real_ask = app.assistant.ask
+    app.assistant.ask = lambda *a, **k: calls.append(a) or real_ask(*a, **k)
+    try:
+        async with app.run_test(size=(110, 48)) as pilot:
+            app.post_message(events.Paste(shop_manifest))
+            await pilot.pause()
+            await pilot.press("enter")
+            view = await wait_until(pilot, lambda: _inspection(app), what="inspection")
+            await pilot.pause()
+            md = view.markdown_text
+            assert "### Errors" in md and "service-target-port-mismatch" in md
+            assert "hint" in md
+            assert "api.shop.svc.cluster.local" in md
+            assert "API_SERVICE_HOST" in md
+            table = view.query_one(DataTable)
+            assert table.row_count == 4  # web->web, web->api, api->web, api->api
+            rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+            assert ["shop/web", "shop/api", "8080/TCP", "allow"] in [r[:4] for r in rows]
+            assert any(r[0] == "shop/api" and r[1] == "shop/api" and r[3] == "deny" for r in rows)
+            assert "📄 manifest" in app.query_one("QuestionView").render().plain
+            assert not calls  # never sent to the retriever
+    finally:
+        app.assistant.ask = real_ask
+
+
+async def test_manifest_findings_in_chinese(make_app, shop_manifest):
+    app = make_app(lang="zh")
+    async with app.run_test(size=(110, 48)) as pilot:
+        app.prompt.text = shop_manifest
+        await pilot.press("enter")
+        view = await wait_until(pilot, lambda: _inspection(app))
+        assert "### 错误" in view.markdown_text and "建议" in view.markdown_text
+
+
+async def test_piped_manifest_is_inspected_on_start(make_app, shop_manifest):
+    app = make_app(manifest=shop_manifest)
+    async with app.run_test(size=(110, 48)) as pilot:
+        view = await wait_until(pilot, lambda: _inspection(app))
+        assert view.report["dns"] == ["api.shop.svc.cluster.local"]
+
+
+async def test_manifest_screen_inspects_its_text(make_app, shop_manifest):
+    app = make_app()
+    async with app.run_test(size=(110, 48)) as pilot:
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "ManifestScreen")
+        app.screen.query_one("#manifest-text", TextArea).text = shop_manifest
+        await pilot.press("ctrl+r")
+        view = await wait_until(pilot, lambda: _inspection(app))
+        assert app.screen is app.screen_stack[0]
+        assert view.report["findings"]
+
+
+async def test_unreadable_manifest_is_an_error_turn(make_app):
+    app = make_app()
+    async with app.run_test(size=(110, 48)) as pilot:
+        app.prompt.text = "apiVersion: v1\nkind: Service\nmetadata: {name: [unclosed\n"
+        await pilot.press("enter")
+        view = await wait_until(pilot, lambda: _inspection(app) or app.query("ErrorView"))
+        assert view  # yaml-invalid finding or an error, never a crash
+        assert app.is_running
