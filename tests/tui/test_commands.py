@@ -130,3 +130,22 @@ def test_help_file_ships_with_the_package():
     from assistant.tui.screens.help import HELP_FILE
 
     assert Path(HELP_FILE).is_file()
+
+
+async def test_tour_takes_over_the_input_while_active(make_app):
+    import pytest
+
+    pytest.importorskip("assistant.tour")
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.prompt.text = "/tour"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.status.tour, what="tour status")
+        asked = len(app.query("AnswerView"))
+        app.prompt.text = "next"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(app.query("AnswerView")) == asked  # went to the tour, not to ask()
+        app.prompt.text = "/tour quit"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not app.status.tour, what="tour ended")
