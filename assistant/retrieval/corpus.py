@@ -1,8 +1,10 @@
 """What of each KB entry gets embedded and what gets BM25-indexed.
 
-Dense: several short texts per entry (title+summary in each language, every sample question, the
-keywords, each English fact); an entry scores the best of its vectors, so a question that matches
-one sample question well is not diluted by the rest. Lexical: one bag per entry over both languages,
+Dense: several short English texts per entry (title+summary, every sample question, the keywords,
+each fact); an entry scores the best of its vectors, so a question that matches one sample question
+well is not diluted by the rest. all-MiniLM-L6-v2 is English-only (Chinese characters mostly become
+unknown tokens), so Chinese texts are not embedded: a Chinese query is searched densely through its
+English projection (its Latin-script words plus the glossary's English terms), and lexically by BM25. Lexical: one bag per entry over both languages,
 with titles, keywords and questions repeated to weight them above long details.
 """
 
@@ -24,9 +26,8 @@ def dense_texts(kb: KnowledgeBase) -> list[DenseText]:
     out: list[DenseText] = []
     for i, e in enumerate(kb.entries):
         d = e.data
-        for lang in ("en", "zh"):
-            out.append(DenseText(i, f"{d['title'][lang]}. {d['summary'][lang]}"))
-            out.extend(DenseText(i, q) for q in d["questions"][lang])
+        out.append(DenseText(i, f"{d['title']['en']}. {d['summary']['en']}"))
+        out.extend(DenseText(i, q) for q in d["questions"]["en"])
         out.append(DenseText(i, ", ".join(d["keywords"]["en"])))
         out.extend(DenseText(i, f["en"]) for f in d["facts"])
     return out

@@ -24,7 +24,7 @@ import numpy as np
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.paths import cache_dir
 
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 
 
 @dataclass

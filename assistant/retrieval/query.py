@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]{3,}")
+_LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*")
 
 
 class QueryExpander:
@@ -44,6 +45,12 @@ class QueryExpander:
             return close[0] if close else word
 
         return _WORD.sub(repl, query)
+
+    def english_projection(self, query: str) -> str:
+        """What the English-only dense model can use of a Chinese query: its Latin-script words and
+        the glossary's English terms (empty when nothing is left: then dense has no signal)."""
+        latin = " ".join(_LATIN.findall(query))
+        return " ".join([latin, *self.english_terms(query)]).strip()
 
     def expand(self, query: str) -> str:
         """The text searched: typo-fixed query plus the English glossary terms."""

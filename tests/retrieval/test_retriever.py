@@ -1,0 +1,47 @@
+"""The retriever finds the right entry for unambiguous questions in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+CASES = [
+    ("what is a headless service", "headless-service"),
+    ("什么是 headless Service", "headless-service"),
+    ("无头服务是什么", "headless-service"),
+    ("what port range can a NodePort use", "service-nodeport"),
+    ("NodePort 的端口范围是多少", "service-nodeport"),
+    ("how do I deny all ingress traffic by default", "network-policy-default-deny"),
+    ("默认拒绝所有入站流量怎么配置", "network-policy-default-deny"),
+    ("what environment variables does kubelet inject for services", "service-discovery-env"),
+    ("Service 的环境变量是什么时候注入的", "service-discovery-env"),
+    ("how do containers in the same pod talk to each other", "containers-in-pod"),
+    ("同一个 Pod 里的容器怎么通信", "containers-in-pod"),
+]
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "lexical"])
+@pytest.mark.parametrize("question,topic", CASES)
+def test_top_hit_topic(retriever, question, topic, mode):
+    result = retriever.search(question, mode=mode)
+    assert result.hits[0].entry.topic == topic, [h.entry.id for h in result.hits[:3]]
+    assert not result.abstain
+
+
+@pytest.mark.parametrize("question", ["how do I bake sourdough bread", "如何做红烧肉", "what is the capital of France"])
+def test_out_of_scope_abstains(retriever, question):
+    assert retriever.search(question).abstain
+
+
+def test_glossary_expands_chinese_terms(retriever):
+    assert "headless" in retriever.expand("无头服务是什么").lower()
+
+
+def test_typo_is_normalised(retriever):
+    result = retriever.search("what is a heedless servce")
+    assert result.hits[0].entry.topic == "headless-service"
+
+
+def test_dense_scores_are_best_of_entry_vectors(retriever):
+    scores = retriever.dense_scores("what is a headless service")
+    assert scores is not None and len(scores) == len(retriever.kb.entries)
+    assert scores.max() <= 1.0001
