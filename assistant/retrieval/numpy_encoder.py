@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.errors import ModelError
 from assistant.retrieval.model_files import model_dir, set_offline
 
 _ERF_P = 0.3275911
@@ -67,6 +68,14 @@ class NumpyEncoder:
     name = "numpy"
 
     def __init__(self, path: Path | None = None, max_length: int | None = None) -> None:
+        try:
+            self._load(path, max_length)
+        except ModelError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - corrupt weights, bad tokenizer...: one ModelError
+            raise ModelError(f"the embedding model failed to load ({type(exc).__name__}: {exc})") from None
+
+    def _load(self, path: Path | None, max_length: int | None) -> None:
         set_offline()
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
