@@ -73,7 +73,8 @@ class Retriever:
         self.kb = kb
         self._encoder = encoder
         self._encoder_error: str | None = None
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()      # the index data and the dense side
+        self._lex_lock = threading.RLock()  # the BM25 side: never waits for a dense build
         self._rebuild = rebuild
         self._data: IndexData | None = None
         self.index_status: str | None = None
@@ -165,7 +166,7 @@ class Retriever:
         return IndexData(vectors=None, rows=[], lexical_tokens=tokens, key=key, path=None)
 
     def _lexical_index(self):
-        with self._lock:
+        with self._lex_lock:
             if self._bm25 is None:
                 import bm25s
 

@@ -71,3 +71,17 @@ async def test_page_keys_scroll_the_conversation(make_app):
         await wait_until(pilot, lambda: conv.scroll_y == 0, what="at top")
         await pilot.press("ctrl+end")
         await wait_until(pilot, lambda: conv.scroll_y == conv.max_scroll_y, what="at bottom")
+
+
+async def test_enter_in_the_same_burst_as_the_text_sends_all_of_it(make_app):
+    """A terminal may deliver "question\\r" in one read: the characters are still queued for the
+    prompt when the (priority) Enter binding runs. The whole question must be sent, not '' or 'w'."""
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_ready(pilot)
+        for ch in "what is kube-proxy":
+            app.prompt.post_message(events.Key(ch, ch))
+        app.prompt.action_submit()  # runs before the queued keys, as the binding does
+        question = await wait_until(pilot, lambda: app.query("QuestionView"), what="question sent")
+        assert str(question[0].render()).endswith("what is kube-proxy")
+        assert app.prompt.text == ""

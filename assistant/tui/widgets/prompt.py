@@ -49,6 +49,12 @@ class PromptArea(TextArea):
         self._draft = ""
 
     def action_submit(self) -> None:
+        # Enter is a priority binding, handled before character keys already queued for this widget:
+        # when a terminal delivers "question\r" in one read (fast typists, tmux send-keys, pasting
+        # without bracketed paste) the text is not inserted yet. Submit after the queue drains.
+        self.call_later(self._submit_now)
+
+    def _submit_now(self) -> None:
         text = self.text
         if not text.strip():
             return
