@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="manifest file, or '-' for stdin")
     p.add_argument("--format", choices=["text", "json", "sarif"], default="text")
     p.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default="error")
+    p.add_argument("--max-bytes", metavar="N", help="refuse input larger than N bytes (10M, 512k...; "
+                   "default $PODTALK_MAX_BYTES or 10 MiB)")
     _common(p)
 
     p = sub.add_parser("eval", help="run the answer-quality and inspection evaluation")
@@ -98,10 +100,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "ask":
         return cmd_ask(args, sys.stdin, sys.stdout)
     if args.command == "inspect":
-        from assistant.inspection.command import run
+        from assistant.inspection.command import parse_size, run
 
+        max_bytes = parse_size(args.max_bytes) if args.max_bytes is not None else None
         return run(args.file, fmt=args.format, fail_on=args.fail_on, namespace=args.namespace,
-                   cluster_domain=args.cluster_domain, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)
+                   cluster_domain=args.cluster_domain, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr,
+                   max_bytes=max_bytes)
     if args.command == "eval":
         from assistant.evaluation.runner import run_cli
 
@@ -135,6 +139,12 @@ def cmd_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             return EXIT_USAGE
     else:
         questions = [" ".join(args.question)]
+        if not questions[0].strip():
+            print("podtalk: the question is empty; ask something, e.g. podtalk ask 'what is a headless service'",
+                  file=sys.stderr)
+            return EXIT_USAGE
+    from assistant.answering.sanitize import json_safe
+
     assistant = Assistant(cluster_domain=args.cluster_domain, namespace=args.namespace)
     fmt = args.format
     if fmt == "json" and len(questions) > 1:
@@ -142,9 +152,9 @@ def cmd_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     for q in questions:
         ans = assistant.ask(q, lang=args.lang, retriever=args.retriever)
         if fmt == "json":
-            stdout.write(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            stdout.write(json_safe(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2)) + "\n")
         elif fmt == "jsonl":
-            stdout.write(json.dumps(ans.to_dict(), ensure_ascii=False) + "\n")
+            stdout.write(json_safe(json.dumps(ans.to_dict(), ensure_ascii=False)) + "\n")
             stdout.flush()
         else:
             _print_answer_text(ans, stdout)

@@ -13,17 +13,45 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from assistant.errors import ManifestError, PodtalkError
+from assistant.errors import ManifestError, PodtalkError, UsageError
 
 from . import inspect_text
 from .catalog import severity_rank
 from .parse import Limits
 from .report import render_json, render_sarif, render_text
 
-__all__ = ["run", "FORMATS", "FAIL_ON"]
+__all__ = ["run", "FORMATS", "FAIL_ON", "parse_size", "max_bytes_from_env"]
 
 FORMATS = ("text", "json", "sarif")
 FAIL_ON = ("error", "warning", "info", "never")
+
+
+_RAISE_HINT = " (raise it with --max-bytes N or PODTALK_MAX_BYTES=N)"
+MAX_BYTES_ENV = "PODTALK_MAX_BYTES"
+
+
+def max_bytes_from_env() -> int:
+    """The input size limit: ``$PODTALK_MAX_BYTES`` (plain bytes, or with a K/M/G suffix) or the default."""
+    raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return Limits().max_bytes
+    return parse_size(raw, MAX_BYTES_ENV)
+
+
+def parse_size(raw: str, what: str = "--max-bytes") -> int:
+    """``10485760``, ``10M``, ``512k``, ``1G`` -> bytes; anything else is a usage error naming ``what``."""
+    text = str(raw).strip().lower().removesuffix("b").removesuffix("i")
+    factor = 1
+    if text[-1:] in ("k", "m", "g"):
+        factor = 1024 ** ("kmg".index(text[-1]) + 1)
+        text = text[:-1]
+    try:
+        value = int(text) * factor
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise UsageError(f"{what} must be a positive number of bytes (e.g. 20000000 or 20M), not {raw!r}")
+    return value
 
 
 def _read(source: str, stdin: Any, max_bytes: int) -> bytes:
@@ -35,7 +63,7 @@ def _read(source: str, stdin: Any, max_bytes: int) -> bytes:
             text = stdin.read(max_bytes + 1)
             data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
         if len(data) > max_bytes:
-            raise ManifestError(f"stdin is larger than the max_bytes limit of {max_bytes:,} bytes")
+            raise ManifestError(f"stdin is larger than the max_bytes limit of {max_bytes:,} bytes{_RAISE_HINT}")
         if not data or not data.strip():
             raise PodtalkError("nothing on stdin: pipe a manifest in, e.g. `kubectl get deploy,svc,netpol -o yaml "
                                "| podtalk inspect -`")
@@ -48,7 +76,7 @@ def _read(source: str, stdin: Any, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise ManifestError(f"{source} is {size:,} bytes, over the max_bytes limit of {max_bytes:,} bytes")
+            raise ManifestError(f"{source} is {size:,} bytes, over the max_bytes limit of {max_bytes:,} bytes{_RAISE_HINT}")
         with path.open("rb") as handle:
             return handle.read(max_bytes + 1)
     except OSError as exc:
@@ -78,8 +106,8 @@ def run(source: str, *, fmt: str = "text", fail_on: str = "error", namespace: st
     if fail_on not in FAIL_ON:
         print(f"podtalk inspect: unknown --fail-on {fail_on!r} (choose {', '.join(FAIL_ON)})", file=stderr)
         return 2
-    limit = max_bytes if max_bytes is not None else Limits().max_bytes
     try:
+        limit = max_bytes if max_bytes is not None else max_bytes_from_env()
         data = _read(source, stdin, limit)
         report = inspect_text(data, namespace=namespace, cluster_domain=cluster_domain, max_bytes=limit)
     except PodtalkError as exc:

@@ -101,7 +101,7 @@ def decode_input(raw: str | bytes, limits: Limits) -> str:
     if size > limits.max_bytes:
         raise ManifestError(
             f"input is {size:,} bytes, over the max_bytes limit of {limits.max_bytes:,} bytes "
-            "(raise it with max_bytes / --max-bytes if this is intended)"
+            "(raise it with --max-bytes N or PODTALK_MAX_BYTES=N if this is intended)"
         )
     if isinstance(raw, str):
         return raw
