@@ -18,8 +18,8 @@ FUSION = "linear"  # or "rrf"
 
 # (mode, lang) -> threshold on confidence(); calibrated values, see module docstring
 THRESHOLDS: dict[tuple[str, str], float] = {
-    ("hybrid", "en"): 0.53, ("hybrid", "zh"): 0.50,
-    ("dense", "en"): 0.53, ("dense", "zh"): 0.54,
+    ("hybrid", "en"): 0.53, ("hybrid", "zh"): 0.57,
+    ("dense", "en"): 0.53, ("dense", "zh"): 0.57,
     ("lexical", "en"): 0.03, ("lexical", "zh"): 0.15,
 }
 # The lexical retriever is the fallback while the model loads (or when it cannot load): there a
@@ -66,9 +66,10 @@ def confidence(mode: str, lang: str, dense: np.ndarray | None, lex: np.ndarray) 
     if dense is None:
         return lc
     dc = max(float(dense.max()), 0.0) if len(dense) else 0.0
-    if mode == "dense" or lang == "en":
-        return dc
-    return max(lc, dc)
+    # Dense similarity of the (projected) question is the better out-of-scope signal in both
+    # languages: BM25 finds *something* for almost any Chinese text (measured: hybrid zh with
+    # max(lexical, dense) declined 4/10 held-out out-of-scope questions, dense alone 10/10).
+    return dc
 
 
 def threshold(mode: str, lang: str) -> float:
