@@ -79,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("--") and argv[0] not in ("-h", "--help"):
         argv = ["chat", *argv]
     args = parser.parse_args(argv)
+    if not os.environ.get("PODTALK_DEBUG"):
+        import warnings
+
+        warnings.showwarning = _show_warning
     try:
         return _dispatch(args)
     except PodtalkError as exc:
@@ -94,6 +98,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"podtalk: internal error: {type(exc).__name__}: {exc} (set PODTALK_DEBUG=1 for details)",
               file=sys.stderr)
         return EXIT_USAGE
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    """Warnings (a damaged index cache being rebuilt...) as one line, not a source excerpt."""
+    text = " ".join(str(message).split())
+    print(f"podtalk: warning: {text}", file=file or sys.stderr)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -54,6 +54,12 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _payload_digest(meta: dict[str, Any]) -> str:
+    """SHA-256 of meta.json's own content (rows, tokens, checksums), so a flipped byte there is caught too."""
+    body = {k: meta[k] for k in ("key", "rows", "lexical_tokens", "has_vectors", "checksums") if k in meta}
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 class IndexCorrupt(Exception):
     """The cached files do not match their recorded checksums."""
 
@@ -67,6 +73,8 @@ def read_index(path: Path, key: str) -> IndexData:
         raise IndexCorrupt(f"meta.json unreadable: {exc}") from None
     if meta.get("key") != key:
         raise IndexCorrupt("cache key mismatch")
+    if "payload" in meta and _payload_digest(meta) != meta["payload"]:
+        raise IndexCorrupt("meta.json checksum mismatch")
     for name, digest in meta["checksums"].items():
         if _sha256(path / name) != digest:
             raise IndexCorrupt(f"{name} checksum mismatch")
@@ -97,9 +105,16 @@ def write_index(data: IndexData, root: Path) -> Path:
             "key": data.key, "rows": data.rows, "lexical_tokens": data.lexical_tokens,
             "has_vectors": data.vectors is not None, "checksums": checksums,
         }
+        meta["payload"] = _payload_digest(meta)
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         if final.exists():
-            shutil.rmtree(final, ignore_errors=True)
+            # move the old index aside in one atomic step (a reader never sees a half-deleted one)
+            trash = tmp.with_name(tmp.name + ".old")
+            try:
+                os.replace(final, trash)
+            except OSError:
+                pass
+            shutil.rmtree(trash, ignore_errors=True)
         try:
             os.replace(tmp, final)
         except OSError:
