@@ -171,6 +171,8 @@ class PodtalkApp(App[int]):
     @guarded
     async def on_mount(self) -> None:
         self.status.lang = self.lang
+        if self.store.keymap:
+            self.set_keymap(self.store.keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         await self._restore_conversation()
         self.load_core()

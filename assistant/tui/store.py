@@ -62,6 +62,8 @@ class Store:
     history: list[str] = field(default_factory=list)
     """Earlier prompts, oldest first."""
     settings: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
+    keymap: dict[str, str] = field(default_factory=dict)
+    """User rebindings from settings.json ``{"keymap": {"app.help": "f5"}}``: binding id -> keys."""
     last_error: str | None = None
     """Why the last save failed (read-only state dir...), or None: the UI shows it once."""
 
@@ -77,6 +79,9 @@ class Store:
         settings = _read_json(store.root / SETTINGS_FILE, {})
         if isinstance(settings, dict):
             store.settings.update({k: v for k, v in settings.items() if isinstance(v, str)})
+            keymap = settings.get("keymap")
+            if isinstance(keymap, dict):
+                store.keymap = {k: v for k, v in keymap.items() if isinstance(k, str) and isinstance(v, str)}
         return store
 
     def _save(self, name: str, data: Any) -> bool:
@@ -112,4 +117,4 @@ class Store:
         if self.settings.get(key) == value:
             return
         self.settings[key] = value
-        self._save(SETTINGS_FILE, self.settings)
+        self._save(SETTINGS_FILE, {**self.settings, **({"keymap": self.keymap} if self.keymap else {})})

@@ -149,3 +149,18 @@ async def test_tour_takes_over_the_input_while_active(make_app):
         app.prompt.text = "/tour quit"
         await pilot.press("enter")
         await wait_until(pilot, lambda: not app.status.tour, what="tour ended")
+
+
+async def test_user_keymap_rebinds_by_binding_id(make_app, _isolated_state):
+    """settings.json {"keymap": {"app.help": "f5"}}: F5 opens help (binding ids are the rebinding API)."""
+    import json
+
+    from assistant.tui.screens.help import HelpScreen
+
+    _isolated_state.mkdir(parents=True, exist_ok=True)
+    (_isolated_state / "settings.json").write_text(json.dumps({"keymap": {"app.help": "f5"}}))
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
