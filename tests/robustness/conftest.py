@@ -70,7 +70,9 @@ def tiny_kb(tmp_path_factory) -> Path:
     source = REPO / "kb" / "entries" / "dns" / "coredns-cluster-dns.yaml"
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
     data["questions"] = {lang: items[:1] for lang, items in data["questions"].items()}
-    data["facts"] = data["facts"][:2]
+    data["facts"] = [{**fact, "en": fact["en"][:60]} for fact in data["facts"][:2]]  # short texts: fast to embed
+    data["summary"]["en"] = data["summary"]["en"][:80]
+    data["keywords"]["en"] = data["keywords"]["en"][:4]
     (root / "entries" / "dns").mkdir(parents=True)
     (root / "entries" / "dns" / source.name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return root
