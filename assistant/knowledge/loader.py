@@ -27,6 +27,10 @@ TOPIC_IDS: tuple[str, ...] = (
 )
 SCHEMA_PATH = Path(__file__).with_name("entry.schema.json")
 LANGS = ("en", "zh")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it: same data, ~10x faster (0.05 s vs 0.55 s for the KB)."""
+_VALIDATED_FILE = "kb-validated-v1.json"
+_VALIDATED_KEEP = 4000
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,17 @@ def _load_schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+_SCHEMA_DIGEST: list[str] = []
+
+
+def _schema_digest() -> str:
+    if not _SCHEMA_DIGEST:
+        h = hashlib.sha256(SCHEMA_PATH.read_bytes())
+        h.update(str(TOPIC_IDS).encode())
+        _SCHEMA_DIGEST.append(h.hexdigest())
+    return _SCHEMA_DIGEST[0]
+
+
 def _schema_errors(data: Any) -> list[str]:
     import jsonschema  # imported here: only validation needs it
 
@@ -114,15 +129,62 @@ def _schema_errors(data: Any) -> list[str]:
     return errors
 
 
-def load_entry(path: Path) -> Entry:
-    """Parse and schema-check one entry file; raise ``KBError`` naming the file."""
+def _safe_load(text: str) -> Any:
+    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader (C or Python)
+
+
+def _validated_path() -> Path:
+    from assistant.paths import cache_dir
+
+    return cache_dir() / _VALIDATED_FILE
+
+
+def _read_validated() -> set[str]:
+    """Digests of entry files (with this schema) that passed schema validation before."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = json.loads(_validated_path().read_text(encoding="utf-8"))
+        return set(data) if isinstance(data, list) else set()
+    except (OSError, ValueError):
+        return set()
+
+
+def _write_validated(digests: set[str], new: list[str]) -> None:
+    """Remember newly validated digests (atomically; an unwritable cache is fine)."""
+    import os
+    import tempfile
+
+    path = _validated_path()
+    keep = [d for d in digests if d not in new][: _VALIDATED_KEEP - len(new)] + new
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".kb-validated-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(keep, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def load_entry(path: Path, *, validated: set[str] | None = None, newly: list[str] | None = None) -> Entry:
+    """Parse and schema-check one entry file; raise ``KBError`` naming the file.
+
+    ``validated`` holds digests (schema + file bytes) already known to pass the schema check, which
+    is then skipped (it costs ~0.2 s for the KB, jsonschema import included); a file that passes now
+    has its digest appended to ``newly``.
+    """
+    try:
+        raw = path.read_bytes()
+        data = _safe_load(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KBError(f"{path}: cannot read entry: {exc}") from None
     if not isinstance(data, dict):
         raise KBError(f"{path}: an entry must be a YAML mapping")
-    errors = _schema_errors(data)
+    digest = None
+    if validated is not None:
+        digest = hashlib.sha256(_schema_digest().encode() + raw).hexdigest()[:32]
+    errors = [] if digest is not None and digest in validated else _schema_errors(data)
+    if not errors and digest is not None and newly is not None and digest not in validated:
+        newly.append(digest)
     if errors:
         raise KBError(f"{path}: invalid entry: " + "; ".join(errors[:5]))
     if data["topic"] not in TOPIC_IDS:
@@ -142,8 +204,10 @@ def load_kb(root: Path | None = None) -> KnowledgeBase:
         raise KBError(f"{entries_dir}: knowledge base not found")
     entries: list[Entry] = []
     seen: dict[str, Path] = {}
+    validated = _read_validated()
+    newly: list[str] = []
     for path in sorted(entries_dir.glob("*/*.yaml")):
-        entry = load_entry(path)
+        entry = load_entry(path, validated=validated, newly=newly)
         if entry.id in seen:
             raise KBError(f"{path}: duplicate entry id {entry.id!r} (also in {seen[entry.id]})")
         if path.parent.name != entry.topic:
@@ -153,6 +217,8 @@ def load_kb(root: Path | None = None) -> KnowledgeBase:
     if not entries:
         raise KBError(f"{entries_dir}: no entries")
     glossary = _load_glossary(root / "glossary.yaml")
+    if newly:
+        _write_validated(validated, newly)
     return KnowledgeBase(entries=entries, glossary=glossary, root=root)
 
 
@@ -160,7 +226,7 @@ def _load_glossary(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        data = _safe_load(path.read_text(encoding="utf-8")) or []
     except yaml.YAMLError as exc:
         raise KBError(f"{path}: cannot parse glossary: {exc}") from None
     if not isinstance(data, list):
