@@ -69,6 +69,81 @@ def words_before_sources(text: str, lang: str) -> int:
 
 
 _IDF_CACHE: dict[str, dict[str, float]] = {}
+_TOKEN_TABLES: dict[str, dict[str, list[str]]] = {}
+_TOKEN_TABLE_VERSION = "1"
+
+
+def _kb_texts(kb: KnowledgeBase) -> list[str]:
+    """Every KB text that ranking tokenises (facts, summaries, commands, pitfalls)."""
+    out: list[str] = []
+    for e in kb.entries:
+        for f in e.facts:
+            out += [f["en"] + " " + f["zh"], f["en"], f["zh"]]
+        out += [e.text("summary", "en"), e.text("summary", "zh")]
+        for it in e.data.get("commands", []) + e.data.get("pitfalls", []):
+            out.append(_item_text(it))
+    return out
+
+
+def _item_text(it: dict[str, Any]) -> str:
+    return " ".join(str(it.get(k, "")) for k in ("cmd", "en", "zh"))
+
+
+def _token_table(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """``tokenize`` of every ranked KB text, persisted next to the index (keyed by KB content and
+    the tokenizer's source), so answering an English question never loads jieba's dictionary
+    (~0.6 s on a cold start) just to tokenise the Chinese half of the facts."""
+    key = kb.content_hash
+    table = _TOKEN_TABLES.get(key)
+    if table is not None:
+        return table
+    import hashlib
+    import json
+    import os
+    import tempfile
+
+    from assistant.paths import cache_dir
+    from assistant.retrieval import text as text_mod
+
+    h = hashlib.sha256(f"{_TOKEN_TABLE_VERSION}:{key}:".encode())
+    try:
+        h.update(open(text_mod.__file__, "rb").read())  # noqa: SIM115 - tokenizer changes invalidate
+    except OSError:
+        pass
+    path = cache_dir() / f"answer-tokens-{h.hexdigest()[:20]}.json"
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(table, dict):
+            table = None
+    except (OSError, ValueError):
+        table = None
+    if table is None:
+        table = {t: tokenize(t) for t in dict.fromkeys(_kb_texts(kb))}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".answer-tokens-", dir=path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(table, fh, ensure_ascii=False)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    _TOKEN_TABLES[key] = table
+    return table
+
+
+def warm_token_table(kb: KnowledgeBase) -> None:
+    """Build (or load) the KB's token table now: ``podtalk index`` calls it so the first answer is fast."""
+    _token_table(kb)
+    _fact_idf(kb)
+
+
+def _tokens(text: str, kb: KnowledgeBase | None) -> list[str]:
+    """``tokenize(text)``, from the KB's token table when the text is a KB text."""
+    if kb is not None:
+        hit = _token_table(kb).get(text)
+        if hit is not None:
+            return hit
+    return tokenize(text)
 
 
 def _fact_idf(kb: KnowledgeBase) -> dict[str, float]:
@@ -76,7 +151,7 @@ def _fact_idf(kb: KnowledgeBase) -> dict[str, float]:
     key = kb.content_hash
     if key in _IDF_CACHE:
         return _IDF_CACHE[key]
-    docs = [set(tokenize(f["en"] + " " + f["zh"])) for e in kb.entries for f in e.facts]
+    docs = [set(_tokens(f["en"] + " " + f["zh"], kb)) for e in kb.entries for f in e.facts]
     df: dict[str, int] = {}
     for d in docs:
         for t in d:
@@ -97,14 +172,14 @@ def rank_facts(entry: Entry, question: str, lang: str, limit: int = 3, kb: Knowl
     """
     q = set(tokenize(question))
     idf = _fact_idf(kb) if kb is not None else {}
-    skip = set(tokenize(skip_like)) if skip_like else set()
+    skip = set(_tokens(skip_like, kb)) if skip_like else set()
     n = len(entry.facts)
     scored = []
     for i, fact in enumerate(entry.facts):
-        toks = set(tokenize(fact["en"] + " " + fact["zh"]))
+        toks = set(_tokens(fact["en"] + " " + fact["zh"], kb))
         overlap = sum(idf.get(t, 1.0) for t in q & toks)
         prior = 0.6 * (n - i) / n
-        own = set(tokenize(fact[lang]))
+        own = set(_tokens(fact[lang], kb))
         if skip and own and len(own & skip) / len(own) > 0.8:
             prior -= 2.0
         scored.append((-(overlap + prior), i, fact[lang]))
@@ -112,12 +187,13 @@ def rank_facts(entry: Entry, question: str, lang: str, limit: int = 3, kb: Knowl
     return [text for _, _, text in scored[:limit]]
 
 
-def _rank_items(items: list[dict[str, str]], question: str, lang: str, limit: int, key: str = "") -> list[dict]:
+def _rank_items(items: list[dict[str, str]], question: str, lang: str, limit: int, key: str = "",
+                kb: KnowledgeBase | None = None) -> list[dict]:
     """Commands (or pitfalls) ranked like facts, stable for ties."""
     q = set(tokenize(question))
     scored = []
     for i, it in enumerate(items):
-        toks = set(tokenize(" ".join(str(it.get(k, "")) for k in ("cmd", "en", "zh"))))
+        toks = set(_tokens(_item_text(it), kb))
         scored.append((-len(q & toks), i, it))
     scored.sort(key=lambda x: (x[0], x[1]))
     return [it for _, _, it in scored[:limit]]
@@ -143,8 +219,10 @@ def _sources(entries: list[Entry], limit: int) -> list[str]:
     return out or [OFFICIAL_FALLBACK]
 
 
-def _commands(entry: Entry, lang: str, ranked_by: str, limit: int) -> list[dict[str, str]]:
-    return [{"cmd": c["cmd"], "text": c[lang]} for c in _rank_items(entry.data["commands"], ranked_by, lang, limit)]
+def _commands(entry: Entry, lang: str, ranked_by: str, limit: int,
+              kb: KnowledgeBase | None = None) -> list[dict[str, str]]:
+    return [{"cmd": c["cmd"], "text": c[lang]}
+            for c in _rank_items(entry.data["commands"], ranked_by, lang, limit, kb=kb)]
 
 
 def _steps(entry: Entry, lang: str) -> list[dict[str, str]]:
@@ -227,7 +305,7 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
     ctx: dict[str, Any] = {
         "title": top.title(lang), "summary": summary, "entry_id": top.id,
         "facts": rank_facts(top, ranked_by, lang, shape["facts"], kb, skip_like=summary),
-        "commands": _commands(top, lang, ranked_by, shape["commands"]) if shape["commands"] else [],
+        "commands": _commands(top, lang, ranked_by, shape["commands"], kb) if shape["commands"] else [],
         "example": None, "steps": [], "steps_from": None, "table": None, "compared": [],
         "pitfall": None, "related": _related(top, kb, lang, shape["related"]),
         "sources": _sources([top], shape["sources"]), "marker": SOURCES_MARKER[lang],
@@ -236,7 +314,7 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
     if intent == "how-to":
         ctx["example"] = top.data.get("example")
         if top.data["pitfalls"]:
-            ctx["pitfall"] = _rank_items(top.data["pitfalls"], ranked_by, lang, 1)[0][lang]
+            ctx["pitfall"] = _rank_items(top.data["pitfalls"], ranked_by, lang, 1, kb=kb)[0][lang]
     elif intent == "yes-no":
         ctx["facts"] = rank_facts(top, ranked_by, lang, shape["facts"], kb)
     elif intent == "list":
@@ -252,7 +330,7 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
         if ctx["steps"]:
             ctx["commands"] = []
         if top.data["pitfalls"]:
-            ctx["pitfall"] = _rank_items(top.data["pitfalls"], ranked_by, lang, 1)[0][lang]
+            ctx["pitfall"] = _rank_items(top.data["pitfalls"], ranked_by, lang, 1, kb=kb)[0][lang]
     elif intent == "comparison":
         ctx["table"] = _table(top, lang)
         if ctx["table"] is None:
