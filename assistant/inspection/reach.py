@@ -51,6 +51,8 @@ class _Rule:
     peers: frozenset[int] | None
     """Indices of workloads the rule's peers admit; ``None``: every peer."""
     has_ip_block: bool
+    text: str = ""
+    """``NetworkPolicy <key> (<rule>)``: built once, not once per verdict (200x100 has ~10^5)."""
 
 
 class _Matrix:
@@ -71,7 +73,8 @@ class _Matrix:
                     peers = frozenset(i for i, w in enumerate(self.workloads)
                                       if any(peer_matches(bundle, policy, p, w) for p in rule.peers))
                 compiled[key] = _Rule(policy, rule, peers,
-                                      rule.peers is not None and any(p.ip_block is not None for p in rule.peers))
+                                      rule.peers is not None and any(p.ip_block is not None for p in rule.peers),
+                                      f"NetworkPolicy {policy.key} ({rule.describe()})")
             return compiled[key]
 
         by_namespace: dict[str, list[NetworkPolicy]] = {}
@@ -85,21 +88,30 @@ class _Matrix:
             self.egress.append(egress)
             self.ingress_rules.append([compile_rule(p, r) for p in ingress for r in p.ingress])
             self.egress_rules.append([compile_rule(p, r) for p in egress for r in p.egress])
+        # the isolating policies' names, joined once per workload rather than once per denied verdict
+        self.ingress_names = [", ".join(p.key for p in ps) for ps in self.ingress]
+        self.egress_names = [", ".join(p.key for p in ps) for ps in self.egress]
+        groups: dict[tuple[int, ...], int] = {}
+        self.ingress_group = [groups.setdefault(tuple(id(r) for r in rs), len(groups)) for rs in self.ingress_rules]
+        self.egress_group = [groups.setdefault(tuple(id(r) for r in rs), len(groups)) for rs in self.egress_rules]
 
-    def _direction(self, rules: list[_Rule], policies: list[NetworkPolicy], peer: int, destination: Workload,
-                   port: int, protocol: str, port_cache: dict) -> tuple[bool, str, bool]:
-        """(allowed, deciding rule text, an ipBlock rule matched the port)."""
-        ip_block = False
-        for compiled in rules:
-            cache_key = id(compiled)
-            if cache_key not in port_cache:
-                port_cache[cache_key] = rule_ports_match(compiled.rule.ports, port, protocol, destination)
-            if port_cache[cache_key] is False:
-                continue
+    def _direction(self, rules: list[_Rule], group: tuple, names: str, peer: int, d: int, destination: Workload,
+                   port: int, protocol: str, cache: dict) -> tuple[bool, str, bool]:
+        """(allowed, deciding rule text, an ipBlock rule matched the port).
+
+        The rules whose ports admit ``port`` depend only on the rule list (``group``: workloads
+        selected by the same policies share it) and the destination port, so they are filtered once
+        per (group, destination, port) and each verdict only scans the survivors' peer sets.
+        """
+        key = (group, d, port, protocol)
+        entry = cache.get(key)
+        if entry is None:
+            matching = [r for r in rules if rule_ports_match(r.rule.ports, port, protocol, destination) is not False]
+            entry = cache[key] = (matching, any(r.has_ip_block for r in matching))
+        for compiled in entry[0]:
             if compiled.peers is None or peer in compiled.peers:
-                return True, f"NetworkPolicy {compiled.policy.key} ({compiled.rule.describe()})", False
-            ip_block = ip_block or compiled.has_ip_block
-        return False, ", ".join(p.key for p in policies), ip_block
+                return True, compiled.text, False
+        return False, names, entry[1]
 
     def verdicts(self) -> list[Verdict]:
         """Source-major over workloads sorted by key, so the output is already in sorted order."""
@@ -107,7 +119,7 @@ class _Matrix:
         workloads = self.workloads
         keys = [w.key for w in workloads]
         ports = [sorted({(p.number, p.protocol) for p in w.ports if isinstance(p.number, int)}) for w in workloads]
-        port_cache: dict = {}
+        cache: dict = {}
         for s, src in enumerate(workloads):
             for d, dst in enumerate(workloads):
                 if not ports[d]:
@@ -118,8 +130,7 @@ class _Matrix:
                                   for port, protocol in ports[d])
                     continue
                 for port, protocol in ports[d]:
-                    result.append(self._verdict(s, keys[s], d, keys[d], dst, port, protocol,
-                                                port_cache.setdefault((d, port, protocol), {})))
+                    result.append(self._verdict(s, keys[s], d, keys[d], dst, port, protocol, cache))
         return self._note_host_network(result)
 
     def _note_host_network(self, verdicts: list[Verdict]) -> list[Verdict]:
@@ -132,16 +143,17 @@ class _Matrix:
                 if v.source in host or v.destination in host else v for v in verdicts]
 
     def _verdict(self, s: int, source: str, d: int, destination: str, dst: Workload, port: int,
-                 protocol: str, port_cache: dict) -> Verdict:
+                 protocol: str, cache: dict) -> Verdict:
         target = f"{port}/{protocol}"
         if self.egress[s]:
             egress_ok, egress_why, egress_ip = self._direction(
-                self.egress_rules[s], self.egress[s], d, dst, port, protocol, port_cache)
+                self.egress_rules[s], ("e", self.egress_group[s]), self.egress_names[s], d, d, dst, port, protocol, cache)
         else:
             egress_ok, egress_why, egress_ip = True, "", False
         if self.ingress[d]:
             ingress_ok, ingress_why, ingress_ip = self._direction(
-                self.ingress_rules[d], self.ingress[d], s, dst, port, protocol, port_cache)
+                self.ingress_rules[d], ("i", self.ingress_group[d]), self.ingress_names[d], s, d, dst, port, protocol,
+                cache)
         else:
             ingress_ok, ingress_why, ingress_ip = True, "", False
 

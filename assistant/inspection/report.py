@@ -124,10 +124,13 @@ def render_text(report: Report, color: bool = False, lang: str = "en") -> str:
         lines.append(paint("Reachability (pod to pod, under the bundle's NetworkPolicies)", "bold"))
         width_from = max(len(v.source) for v in report.reach)
         width_to = max(len(v.destination) for v in report.reach)
+        allow, deny = paint("allow", "ok"), paint("deny ", "error")
+        cleaned: dict[str, str] = {}  # names and reasons repeat across the (up to ~10^5) rows
         for v in report.reach:
-            verdict = paint("allow", "ok") if v.allowed else paint("deny ", "error")
-            lines.append(f"  {_clean(v.source):<{width_from}}  ->  {_clean(v.destination):<{width_to}}  "
-                         f"{v.port:>5}/{v.protocol:<4} {verdict}  {_clean(v.reason)}")
+            src, dst, why = (cleaned.get(x) or cleaned.setdefault(x, _clean(x))
+                             for x in (v.source, v.destination, v.reason))
+            lines.append(f"  {src:<{width_from}}  ->  {dst:<{width_to}}  "
+                         f"{v.port:>5}/{v.protocol:<4} {allow if v.allowed else deny}  {why}")
     return "\n".join(lines) + "\n"
 
 
