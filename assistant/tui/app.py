@@ -326,8 +326,10 @@ class PodtalkApp(App[int]):
     def inspect_worker(self, text: str, lang: str) -> None:
         try:
             from assistant.inspection import inspect_text
+            from assistant.inspection.command import max_bytes_from_env
 
-            report = inspect_text(text, namespace=self.namespace, cluster_domain=self.cluster_domain)
+            report = inspect_text(text, namespace=self.namespace, cluster_domain=self.cluster_domain,
+                                  max_bytes=max_bytes_from_env())  # $PODTALK_MAX_BYTES, as for the CLI
             hints: dict[str, str] = {}
             if lang == "zh":
                 from assistant.inspection.catalog import load_catalog

@@ -88,6 +88,16 @@ async def test_oversize_paste_is_an_error_turn_and_the_app_keeps_running(make_ap
         assert app.is_running
 
 
+async def test_paste_size_limit_follows_podtalk_max_bytes(make_app, monkeypatch):
+    monkeypatch.setenv("PODTALK_MAX_BYTES", "100")
+    app = make_app()
+    async with app.run_test(size=(110, 48)) as pilot:
+        await app.submit_manifest("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: '" + "y" * 200 + "'}\n")
+        error = await wait_until(pilot, lambda: app.query("ErrorView"))
+        assert "max_bytes limit of 100 bytes" in error[0].render().plain and "PODTALK_MAX_BYTES" in error[0].render().plain
+        assert app.is_running
+
+
 CHILD = r"""
 import asyncio, sys
 from assistant.tui.app import PodtalkApp
