@@ -182,3 +182,18 @@ def test_unreadable_file(runs):
 @pytest.mark.parametrize("name", ["stdin-empty", "stdin-devnull", "stdin-blank"])
 def test_dash_with_nothing_on_stdin(runs, name):
     assert "nothing on stdin" in assert_clean_failure(runs[name])
+
+
+@pytest.mark.parametrize("data", [b"", b"\x00\xff binary \x1b[2J", SERVICE.encode()], ids=["empty", "binary", "manifest"])
+def test_chat_with_piped_input_and_no_terminal_is_a_clean_usage_error(data):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    proc = subprocess.run([sys.executable, "-m", "assistant"], input=data, capture_output=True, timeout=60,
+                          cwd=REPO, env=dict(os.environ), start_new_session=True)  # no controlling terminal
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "no terminal available" in lines[0] and "podtalk inspect -" in lines[0]
