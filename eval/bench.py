@@ -331,7 +331,8 @@ def main() -> int:
     rows.append(stats("cold ask (all questions)", cold_all, cpu=cold_cpu))
     for label, args in (("cold --help", ["--help"]), ("cold topics", ["topics"]),
                         ("cold inspect (small file)", ["inspect", str(small), "--fail-on", "never"])):
-        rows.append(stats(label, *timed(podtalk_cmd(*args), env, runs)))
+        walls, cpus = timed(podtalk_cmd(*args), env, runs)
+        rows.append(stats(label, walls, cpu=cpus))
 
     # (2) warm answers
     progress("warm answers (in-process and ask - batch)")
@@ -375,7 +376,8 @@ def main() -> int:
     reach_file.write_text(manifest_reach(), encoding="utf-8")
     for label, path in (("inspect 1,000 docs", big), ("reach 200 workloads x 100 policies", reach_file)):
         # the default text report, as a user runs it (stdout to /dev/null)
-        rows.append(stats(label, *timed(podtalk_cmd("inspect", str(path), "--fail-on", "never"), env, heavy_runs)))
+        walls, cpus = timed(podtalk_cmd("inspect", str(path), "--fail-on", "never"), env, heavy_runs)
+        rows.append(stats(label, walls, cpu=cpus))
     code = ("import sys,time,json;from assistant.inspection import inspect_text;"
             "t=sys.argv[1];s=open(t).read();x=time.perf_counter();r=inspect_text(s);"
             "print(json.dumps({'ms':(time.perf_counter()-x)*1000,'reach':len(r.reach)}))")
