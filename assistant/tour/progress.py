@@ -10,11 +10,11 @@ than refusing to start.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from assistant.atomic import atomic_write_text
 
 __all__ = ["Progress", "STEPS", "load_progress", "save_progress", "default_state_path"]
 
@@ -69,17 +69,5 @@ def save_progress(path: Path, progress: Progress) -> None:
     """Write atomically: temp file in the same directory, fsync, ``os.replace``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tour-", suffix=".json.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(progress.to_dict(), fh, ensure_ascii=False, indent=1, sort_keys=True)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    text = json.dumps(progress.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    atomic_write_text(path, text)

@@ -29,7 +29,8 @@ from textual.widgets import Footer, Header
 
 from assistant.tui import render
 from assistant.tui.commands import BY_NAME, PodtalkCommands, parse_slash, slash_help
-from assistant.tui.store import Store, atomic_write_text
+from assistant.atomic import atomic_write_text
+from assistant.tui.store import Store
 from assistant.tui.widgets import (AnswerView, Conversation, ErrorView, InspectionView, NoticeView, PromptArea,
                                    QuestionView, StatusBar)
 

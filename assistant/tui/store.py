@@ -9,12 +9,11 @@ Pure Python, no Textual: the store is tested without the UI.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.atomic import atomic_write_text
 from assistant.paths import state_dir
 
 CONVERSATION_FILE = "conversation.json"
@@ -24,24 +23,6 @@ MAX_HISTORY = 500
 MAX_TURNS = 1000
 
 DEFAULT_SETTINGS: dict[str, Any] = {"theme": "textual-dark", "lang": "auto"}
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` via a temporary file and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _read_json(path: Path, default: Any) -> Any:

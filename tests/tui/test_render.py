@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from assistant.tui import render
-from assistant.tui.store import Store, atomic_write_text
+from assistant.atomic import atomic_write_text
+from assistant.tui.store import Store
 
 
 def test_atomic_write_and_store_roundtrip(tmp_path):
