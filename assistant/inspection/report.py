@@ -65,6 +65,10 @@ def render_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
 
 
+MAX_TEXT_REACH_ROWS = 2000
+"""Text output lists at most this many reach rows; JSON and SARIF always carry everything."""
+
+
 def render_text(report: Report, color: bool = False, lang: str = "en") -> str:
     """Findings by severity with hints, then DNS, CNAMEs, env, Service -> pods, the reach table.
 
@@ -126,7 +130,18 @@ def render_text(report: Report, color: bool = False, lang: str = "en") -> str:
         width_to = max(len(v.destination) for v in report.reach)
         allow, deny = paint("allow", "ok"), paint("deny ", "error")
         cleaned: dict[str, str] = {}  # names and reasons repeat across the (up to ~10^5) rows
-        for v in report.reach:
+        rows = report.reach
+        if len(rows) > MAX_TEXT_REACH_ROWS:
+            # a 10^5-row table helps nobody in a terminal (and costs ~0.6 s to print): say how many
+            # pairs there are, show the denied ones first (they answer "why can't X reach Y"),
+            # and point at the JSON for the whole matrix
+            denied = [v for v in rows if not v.allowed]
+            allowed_n = len(rows) - len(denied)
+            shown = (denied + [v for v in rows if v.allowed])[:MAX_TEXT_REACH_ROWS]
+            lines.append(f"  {len(rows):,} pairs: {allowed_n:,} allowed, {len(denied):,} denied; showing "
+                         f"{len(shown):,} (denied first). All pairs: --format json")
+            rows = shown
+        for v in rows:
             src, dst, why = (cleaned.get(x) or cleaned.setdefault(x, _clean(x))
                              for x in (v.source, v.destination, v.reason))
             lines.append(f"  {src:<{width_from}}  ->  {dst:<{width_to}}  "

@@ -115,3 +115,31 @@ def test_sarif_for_an_unparseable_and_an_empty_input_still_validates():
 def test_schema_file_rejects_a_broken_log():
     errors = list(jsonschema.Draft7Validator(SCHEMA).iter_errors({"version": "2.1.0", "runs": [{"results": []}]}))
     assert errors  # a run needs a tool
+
+
+def test_text_reach_table_is_capped_for_huge_bundles_and_says_so():
+    """A 10^5-pair matrix is summarised in text (denied pairs first); JSON keeps every pair."""
+    from assistant.inspection import inspect_text
+    from assistant.inspection.report import MAX_TEXT_REACH_ROWS, render_text
+
+    docs = []
+    for i in range(50):
+        docs.append(f"""apiVersion: v1
+kind: Pod
+metadata: {{name: p{i}, namespace: big, labels: {{app: a{i}}}}}
+spec:
+  containers:
+  - name: c
+    image: nginx
+    ports: [{{containerPort: 80}}]""")
+    docs.append("""apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: big}
+spec: {podSelector: {matchLabels: {app: a0}}, policyTypes: [Ingress]}""")
+    report = inspect_text("\n---\n".join(docs))
+    assert len(report.to_dict()["reach"]) == 2500 > MAX_TEXT_REACH_ROWS
+    text = render_text(report)
+    assert "2,500 pairs: 2,450 allowed, 50 denied; showing 2,000 (denied first). All pairs: --format json" in text
+    table = text.split("Reachability")[1].splitlines()[2:]
+    assert len(table) == MAX_TEXT_REACH_ROWS
+    assert all(" deny " in row for row in table[:50]) and " allow " in table[50]
