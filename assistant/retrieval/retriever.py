@@ -109,24 +109,24 @@ class Retriever:
         texts = dense_texts(self.kb)
         enc = self._bulk_encoder()
         vectors = enc.encode([t.text for t in texts]) if enc is not None else None
-        tokens = [tokenize(lexical_text(e)) for e in self.kb.entries]
-        return IndexData(vectors=vectors, rows=[t.entry_index for t in texts], lexical_tokens=tokens, key=key, path=None)
+        return IndexData(vectors=vectors, rows=[t.entry_index for t in texts], lexical_tokens=self._tokenize_kb(),
+                         key=key, path=None)
+
+    def _tokenize_kb(self) -> list[list[str]]:
+        """BM25 tokens of every entry (jieba included: about a second)."""
+        return [tokenize(lexical_text(e)) for e in self.kb.entries]
 
     def data(self) -> IndexData:
         """The index (from the cache, or built now)."""
         with self._lock:
             if self._data is None:
+                builder = self._build
                 try:
                     model_id = self._model_id()
                 except ModelError as exc:
                     self._encoder_error = str(exc)
-                    model_id = "no-model"
-                if model_id == "no-model":
-                    self._data, self.index_status = load_or_build(self.kb, model_id, self._build_lexical_only,
-                                                                  rebuild=self._rebuild)
-                else:
-                    self._data, self.index_status = load_or_build(self.kb, model_id, self._build,
-                                                                  rebuild=self._rebuild)
+                    model_id, builder = "no-model", self._build_lexical_only
+                self._data, self.index_status = load_or_build(self.kb, model_id, builder, rebuild=self._rebuild)
                 if self._data.vectors is None and self._encoder_error is None:
                     self._encoder_error = "the index has no dense vectors"
             return self._data
@@ -159,11 +159,10 @@ class Retriever:
             key = cache_key(self.kb, self._model_id())
             return read_index(cache_dir() / f"index-{key}", key).lexical_tokens
         except (ModelError, IndexCorrupt, OSError, KeyError, ValueError, RuntimeError):
-            return [tokenize(lexical_text(e)) for e in self.kb.entries]
+            return self._tokenize_kb()
 
     def _build_lexical_only(self, key: str) -> IndexData:
-        tokens = [tokenize(lexical_text(e)) for e in self.kb.entries]
-        return IndexData(vectors=None, rows=[], lexical_tokens=tokens, key=key, path=None)
+        return IndexData(vectors=None, rows=[], lexical_tokens=self._tokenize_kb(), key=key, path=None)
 
     def _lexical_index(self):
         with self._lex_lock:
@@ -176,12 +175,11 @@ class Retriever:
                 bm.index(_as_bm25_corpus(tokens, vocab), show_progress=False)
                 self._bm25 = (bm, vocab)
                 words = set()
-                for e in self.kb.entries:
-                    for lang in ("en",):
-                        for field_ in ("title", "summary"):
-                            words.update(w.lower() for w in e.data[field_][lang].replace("`", " ").split())
-                        for kw in e.data["keywords"]["en"] + e.data["questions"]["en"]:
-                            words.update(w.lower() for w in kw.split())
+                for e in self.kb.entries:  # the English vocabulary typos are corrected towards
+                    for field_ in ("title", "summary"):
+                        words.update(w.lower() for w in e.data[field_]["en"].replace("`", " ").split())
+                    for kw in e.data["keywords"]["en"] + e.data["questions"]["en"]:
+                        words.update(w.lower() for w in kw.split())
                 self._expander = QueryExpander(self.kb.glossary, {w.strip(".,:;()?!'\"") for w in words})
             return self._bm25
 
@@ -239,13 +237,7 @@ class Retriever:
         assert data is not None
         sims, idx = index.search(vec, index.ntotal)
         best = np.full(len(self.kb.entries), -1.0, dtype=np.float32)
-        rows = np.asarray(data.rows)[idx[0]]
-        # idx is sorted by similarity: the first occurrence of each entry is its best
-        seen = np.zeros(len(best), dtype=bool)
-        for r, s in zip(rows, sims[0]):
-            if not seen[r]:
-                best[r] = s
-                seen[r] = True
+        np.maximum.at(best, np.asarray(data.rows)[idx[0]], sims[0])  # an entry scores its best vector
         return best
 
     def scope(self):
@@ -273,9 +265,9 @@ class Retriever:
         expanded = self.expand(query)
         lex = self.lexical_scores(expanded)
         dense = None
-        degraded = False
-        if mode in ("hybrid", "dense"):
-            if allow_dense and self._dense_index() is not None:
+        degraded = False  # the model cannot load (not: the caller chose lexical while it loads)
+        if mode in ("hybrid", "dense") and allow_dense:
+            if self._dense_index() is not None:
                 dq = self.dense_query(query, lang)
                 dense = self.dense_scores(dq) if dq else np.zeros(len(self.kb.entries), dtype=np.float32)
             else:
