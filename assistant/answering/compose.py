@@ -99,9 +99,8 @@ def _token_table(kb: KnowledgeBase) -> dict[str, list[str]]:
         return table
     import hashlib
     import json
-    import os
-    import tempfile
 
+    from assistant.atomic import atomic_write_text
     from assistant.paths import cache_dir
     from assistant.retrieval import text as text_mod
 
@@ -120,11 +119,7 @@ def _token_table(kb: KnowledgeBase) -> dict[str, list[str]]:
     if table is None:
         table = {t: tokenize(t) for t in dict.fromkeys(_kb_texts(kb))}
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".answer-tokens-", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(table, fh, ensure_ascii=False)
-            os.replace(tmp, path)
+            atomic_write_text(path, json.dumps(table, ensure_ascii=False))
         except OSError:
             pass
     _TOKEN_TABLES[key] = table

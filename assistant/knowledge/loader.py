@@ -150,17 +150,11 @@ def _read_validated() -> set[str]:
 
 def _write_validated(digests: set[str], new: list[str]) -> None:
     """Remember newly validated digests (atomically; an unwritable cache is fine)."""
-    import os
-    import tempfile
+    from assistant.atomic import atomic_write_text
 
-    path = _validated_path()
     keep = [d for d in digests if d not in new][: _VALIDATED_KEEP - len(new)] + new
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".kb-validated-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(keep, fh)
-        os.replace(tmp, path)
+        atomic_write_text(_validated_path(), json.dumps(keep))
     except OSError:
         pass
 
