@@ -57,7 +57,8 @@ def answer_question(assistant: "Assistant", question: str, *, q_lang: str, out_l
             entities = own_entities.merged_over(context.entities)
     intent = intent or "definition"
 
-    retrieval = assistant.retriever.search(search_q or " ", mode=mode, lang=q_lang, allow_dense=allow_dense)
+    retrieval = assistant.retriever.search(search_q or " ", mode=mode, lang=q_lang, allow_dense=allow_dense,
+                                           symptom=intent == "troubleshooting")
     if followup and not previous_kind and len(retrieval.hits) > 1 and context is not None \
             and retrieval.hits[0].entry.id == context.entry_id:
         # a follow-up asks about something next to the previous entry, not the same entry again

@@ -1,5 +1,6 @@
-"""Hybrid retrieval over the KB: dense (faiss inner product), lexical (BM25), reciprocal rank fusion,
-and a calibrated confidence for abstention.
+"""Hybrid retrieval over the KB: dense (faiss inner product), lexical (BM25), linear score fusion
+(measured better than reciprocal rank fusion, see ``calibration``), and a calibrated confidence for
+abstention.
 
 The heavy parts load lazily and separately: BM25 is ready in milliseconds from the cached tokens;
 the encoder (NumPy MiniLM, ~0.2 s) and faiss load on the first dense query, or ahead of time via
@@ -81,6 +82,8 @@ class Retriever:
         self._faiss = None
         self._bm25 = None
         self._query_cache: dict[str, np.ndarray] = {}
+        self._members: np.ndarray | None = None  # (entries x max vectors) vector rows, -1 padded
+        self.symptom_entries = np.array([bool(e.data.get("steps")) for e in kb.entries], dtype=np.float32)
         add_user_words(w for item in kb.glossary for w in item["zh"])
         add_user_words(w for e in kb.entries for w in e.data["keywords"]["zh"])
         self._expander: QueryExpander | None = None
@@ -224,6 +227,12 @@ class Retriever:
 
     def dense_scores(self, query: str) -> np.ndarray | None:
         """Best cosine of each entry's vectors to ``query``, or None when dense is unavailable."""
+        feats = self.dense_features(query)
+        return None if feats is None else feats[0]
+
+    def dense_features(self, query: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Per entry: the best cosine of its vectors to ``query`` and the mean of its best
+        ``calibration.SUPPORT_K``; None when dense is unavailable."""
         index = self._dense_index()
         if index is None:
             return None
@@ -236,9 +245,29 @@ class Retriever:
         data = self._data
         assert data is not None
         sims, idx = index.search(vec, index.ntotal)
-        best = np.full(len(self.kb.entries), -1.0, dtype=np.float32)
-        np.maximum.at(best, np.asarray(data.rows)[idx[0]], sims[0])  # an entry scores its best vector
-        return best
+        by_row = np.empty(index.ntotal, dtype=np.float32)
+        by_row[idx[0]] = sims[0]
+        members = self._member_rows(data.rows)
+        per_entry = np.where(members >= 0, by_row[members], -np.inf)  # padding never ranks
+        per_entry.sort(axis=1)
+        best = per_entry[:, -1]
+        k = min(calibration.SUPPORT_K, per_entry.shape[1])
+        top_k = per_entry[:, -k:]
+        support = np.where(np.isfinite(top_k), top_k, best[:, None]).mean(axis=1)
+        return best.astype(np.float32), support.astype(np.float32)
+
+    def _member_rows(self, rows: list[int]) -> np.ndarray:
+        """Each entry's vector rows as one padded matrix (built once), for vectorised per-entry scores."""
+        if self._members is None:
+            groups: list[list[int]] = [[] for _ in self.kb.entries]
+            for vec_row, entry_index in enumerate(rows):
+                groups[entry_index].append(vec_row)
+            width = max(1, max(len(g) for g in groups))
+            members = np.full((len(groups), width), -1, dtype=np.int64)
+            for i, g in enumerate(groups):
+                members[i, :len(g)] = g
+            self._members = members
+        return self._members
 
     def scope(self):
         """The out-of-scope guard (built on first use from ``kb/scope.yaml``)."""
@@ -258,22 +287,33 @@ class Retriever:
         return self._expander.fix_typos(query)
 
     def search(self, query: str, mode: str = "hybrid", k: int = 10, lang: str | None = None,
-               allow_dense: bool = True) -> Retrieval:
-        """Rank entries for ``query``. ``allow_dense=False`` forces lexical (model still loading)."""
+               allow_dense: bool = True, symptom: bool | None = None) -> Retrieval:
+        """Rank entries for ``query``. ``allow_dense=False`` forces lexical (model still loading).
+        ``symptom``: whether the question describes a symptom (troubleshooting entries then compete
+        on equal terms); None detects it with the troubleshooting intent rules."""
         t0 = time.perf_counter()
         lang = lang or detect_lang(query)
+        if symptom is None:
+            from assistant.answering.intents import detect_intent
+
+            symptom = detect_intent(query, lang) == "troubleshooting"
         expanded = self.expand(query)
         lex = self.lexical_scores(expanded)
-        dense = None
+        dense = rank_dense = None
         degraded = False  # the model cannot load (not: the caller chose lexical while it loads)
         if mode in ("hybrid", "dense") and allow_dense:
             if self._dense_index() is not None:
                 dq = self.dense_query(query, lang)
-                dense = self.dense_scores(dq) if dq else np.zeros(len(self.kb.entries), dtype=np.float32)
+                feats = self.dense_features(dq) if dq else None
+                if feats is None:  # no English left to encode: no dense signal
+                    dense = rank_dense = np.zeros(len(self.kb.entries), dtype=np.float32)
+                else:
+                    dense = feats[0]
+                    rank_dense = calibration.dense_rank_score(*feats)
             else:
                 degraded = True
         used = mode if dense is not None else "lexical"
-        fused = calibration.fuse(used, lang, dense, lex)
+        fused = calibration.fuse(used, lang, rank_dense, lex, self.symptom_entries, symptom)
         order = sorted(range(len(fused)), key=lambda i: (-fused[i], self.kb.entries[i].id))[:k]
         hits = [Hit(self.kb.entries[i], float(fused[i]),
                     None if dense is None else float(dense[i]), float(lex[i])) for i in order]

@@ -45,3 +45,38 @@ def test_dense_scores_are_best_of_entry_vectors(retriever):
     scores = retriever.dense_scores("what is a headless service")
     assert scores is not None and len(scores) == len(retriever.kb.entries)
     assert scores.max() <= 1.0001
+
+
+def test_dense_features_are_each_entrys_best_and_top_k_mean(retriever):
+    import numpy as np
+
+    from assistant.retrieval import calibration
+
+    query = "how do pods find a service by name"
+    best, support = retriever.dense_features(query)
+    vectors = retriever.data().vectors
+    sims = vectors @ retriever._encoder.encode([query])[0]
+    rows = np.asarray(retriever.data().rows)
+    for i in (0, len(retriever.kb.entries) // 2, len(retriever.kb.entries) - 1):
+        own = np.sort(sims[rows == i])
+        assert best[i] == pytest.approx(own[-1], abs=1e-4)
+        assert support[i] == pytest.approx(own[-calibration.SUPPORT_K:].mean(), abs=1e-4)
+    assert np.array_equal(best, retriever.dense_scores(query))
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("can I use a LoadBalancer service on bare metal", "service-loadbalancer"),
+    ("LoadBalancer 类型的 Service 是怎么工作的", "service-loadbalancer"),
+    ("my LoadBalancer service is stuck in pending", "troubleshooting"),
+    ("LoadBalancer 的 EXTERNAL-IP 一直 pending", "troubleshooting"),
+])
+def test_troubleshooting_entries_answer_symptoms_not_concept_questions(retriever, question, expected):
+    """A concept question about LoadBalancers gets the concept, a symptom gets the checklist."""
+    assert retriever.search(question).hits[0].entry.topic == expected
+
+
+def test_symptom_prior_is_what_moves_them(retriever):
+    """Told the question is a symptom, the same concept question ranks the checklist first, so the
+    test above exercises the prior and not just a lucky embedding."""
+    question = "can I use a LoadBalancer service on bare metal"
+    assert retriever.search(question, symptom=True).hits[0].entry.topic == "troubleshooting"
