@@ -11,6 +11,11 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z-]{3,}")
 _LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]*")
 
 
+def _drop_de(text: str) -> str:
+    """Glossary matching ignores 的, which engineers insert freely (固定的网络标识 = 固定网络标识)."""
+    return text.replace("的", "")
+
+
 class QueryExpander:
     """Adds the English glossary terms for any Chinese term found in a query, and fixes typos."""
 
@@ -18,7 +23,7 @@ class QueryExpander:
         pairs: list[tuple[str, str]] = []
         for item in glossary:
             for zh in item["zh"]:
-                pairs.append((zh.lower(), str(item["en"])))
+                pairs.append((_drop_de(zh.lower()), str(item["en"])))
         # longest first, so 无头服务 wins over 服务
         self.pairs = sorted(pairs, key=lambda p: -len(p[0]))
         self.vocabulary = {w for w in vocabulary if len(w) > 3}
@@ -26,7 +31,7 @@ class QueryExpander:
 
     def english_terms(self, query: str) -> list[str]:
         """English glossary terms for the Chinese (or mixed) terms in ``query``."""
-        q = query.lower()
+        q = _drop_de(query.lower())
         found: list[str] = []
         for zh, en in self.pairs:
             if zh in q:

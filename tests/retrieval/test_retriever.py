@@ -80,3 +80,10 @@ def test_symptom_prior_is_what_moves_them(retriever):
     test above exercises the prior and not just a lucky embedding."""
     question = "can I use a LoadBalancer service on bare metal"
     assert retriever.search(question, symptom=True).hits[0].entry.topic == "troubleshooting"
+
+
+def test_glossary_matching_ignores_de(retriever):
+    """Engineers write 固定的网络标识 as often as 固定网络标识; both project to the English term."""
+    with_de = retriever.dense_query("有状态应用需要固定的网络标识", "zh")
+    without = retriever.dense_query("有状态应用需要固定网络标识", "zh")
+    assert "stable network identity" in with_de and with_de == without
