@@ -25,6 +25,7 @@ from assistant.knowledge.loader import KnowledgeBase
 from assistant.paths import cache_dir
 
 FORMAT_VERSION = "4"
+_INDEXING_CODE = ("corpus.py", "text.py")
 
 
 @dataclass
@@ -41,6 +42,8 @@ class IndexData:
 def cache_key(kb: KnowledgeBase, model_id: str) -> str:
     h = hashlib.sha256()
     h.update(FORMAT_VERSION.encode())
+    for name in _INDEXING_CODE:  # what gets indexed and how it is tokenised: a change there is a new index
+        h.update((Path(__file__).parent / name).read_bytes())
     h.update(kb.content_hash.encode())
     h.update(model_id.encode())
     return h.hexdigest()[:20]

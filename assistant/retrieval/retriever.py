@@ -179,10 +179,11 @@ class Retriever:
                 self._bm25 = (bm, vocab)
                 words = set()
                 for e in self.kb.entries:  # the English vocabulary typos are corrected towards
-                    for field_ in ("title", "summary"):
-                        words.update(w.lower() for w in e.data[field_]["en"].replace("`", " ").split())
-                    for kw in e.data["keywords"]["en"] + e.data["questions"]["en"]:
-                        words.update(w.lower() for w in kw.split())
+                    # (not the sample questions: some carry typos on purpose, as users type them)
+                    texts = [e.data["title"]["en"], e.data["summary"]["en"], *e.data["keywords"]["en"],
+                             *(f["en"] for f in e.data["facts"])]
+                    for text in texts:
+                        words.update(w.lower() for w in text.replace("`", " ").split())
                 self._expander = QueryExpander(self.kb.glossary, {w.strip(".,:;()?!'\"") for w in words})
             return self._bm25
 
