@@ -2,10 +2,13 @@
 
 Dense: several short English texts per entry (title+summary, every sample question, the keywords,
 each fact); an entry scores mostly its best vector, so a question that matches one sample question
-well is not diluted by the rest (plus a little of its next best, see ``calibration.SUPPORT_K``). all-MiniLM-L6-v2 is English-only (Chinese characters mostly become
-unknown tokens), so Chinese texts are not embedded: a Chinese query is searched densely through its
-English projection (its Latin-script words plus the glossary's English terms), and lexically by BM25. Lexical: one bag per entry over both languages,
-with titles, keywords and questions repeated to weight them above long details.
+well is not diluted by the rest (plus a little of its next best, see ``calibration.SUPPORT_K``).
+all-MiniLM-L6-v2 is English-only (Chinese characters mostly become unknown tokens), so Chinese texts
+are not embedded: a Chinese query is searched densely through its English projection (its
+Latin-script words plus the glossary's English terms), and lexically by BM25.
+
+Lexical: one bag per entry over both languages, with titles, keywords and questions repeated to weight
+them above long details.
 """
 
 from __future__ import annotations

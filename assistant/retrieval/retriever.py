@@ -251,7 +251,7 @@ class Retriever:
         members = self._member_rows(data.rows)
         per_entry = np.where(members >= 0, by_row[members], -np.inf)  # padding never ranks
         per_entry.sort(axis=1)
-        best = per_entry[:, -1]
+        best = np.where(np.isfinite(per_entry[:, -1]), per_entry[:, -1], -1.0)  # an entry without vectors
         k = min(calibration.SUPPORT_K, per_entry.shape[1])
         top_k = per_entry[:, -k:]
         support = np.where(np.isfinite(top_k), top_k, best[:, None]).mean(axis=1)
