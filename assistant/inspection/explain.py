@@ -34,7 +34,7 @@ def valid_dns_name(name: str) -> bool:
     The API server rejects objects whose names would break this, so a name that fails it is
     never listed (the object itself is reported by the schema check or ignored).
     """
-    return len(name) <= 253 and all(_LABEL.match(label) for label in name.split("."))
+    return len(name) <= 253 and all(_LABEL.fullmatch(label) for label in name.split("."))
 
 
 def env_name(name: str) -> str:
@@ -99,7 +99,9 @@ def explain(bundle: Bundle, cluster_domain: str = "cluster.local") -> Explanatio
     for service in sorted(bundle.services, key=lambda s: (s.ref.namespace, s.ref.name)):
         fqdn = f"{service.ref.name}.{service.ref.namespace}.svc.{domain}"
         if service.type == "ExternalName":
-            cname[fqdn] = service.external_name or ""
+            target = service.external_name or ""
+            # the API server only accepts an RFC 1123 name here; anything else is never a CNAME target
+            cname[fqdn] = target if valid_dns_name(target) else ""
             continue
         dns.add(fqdn)
         names = service_env(service)

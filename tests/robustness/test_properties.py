@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -85,3 +86,13 @@ def test_valid_services_and_statefulsets_get_their_names(pairs, replicas):
         for i in range(replicas):
             assert f"{name}-{i}.{name}.{ns}.svc.cluster.local" in report.dns
     assert all(valid_dns_name(n) for n in report.dns)
+
+
+@pytest.mark.parametrize("external_name", ["\n", "db.example.com\n", "Not A Host"])
+def test_invalid_external_name_is_never_a_cname_target(external_name):
+    """Found by the property above: an externalName the API server would reject (a lone newline)
+    was printed as the CNAME target, breaking the report's lines."""
+    doc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a", "namespace": "a"},
+           "spec": {"type": "ExternalName", "externalName": external_name}}
+    report = inspect_text(yaml.safe_dump(doc))
+    assert report.cname == {"a.a.svc.cluster.local": ""}
