@@ -197,6 +197,7 @@ class Retriever:
 
                 index = faiss.IndexFlatIP(data.vectors.shape[1])
                 index.add(data.vectors)
+                self._members = _member_matrix(data.rows, len(self.kb.entries))
                 self._faiss = index
             return self._faiss
 
@@ -248,7 +249,8 @@ class Retriever:
         sims, idx = index.search(vec, index.ntotal)
         by_row = np.empty(index.ntotal, dtype=np.float32)
         by_row[idx[0]] = sims[0]
-        members = self._member_rows(data.rows)
+        members = self._members
+        assert members is not None
         per_entry = np.where(members >= 0, by_row[members], -np.inf)  # padding never ranks
         per_entry.sort(axis=1)
         best = np.where(np.isfinite(per_entry[:, -1]), per_entry[:, -1], -1.0)  # an entry without vectors
@@ -256,19 +258,6 @@ class Retriever:
         top_k = per_entry[:, -k:]
         support = np.where(np.isfinite(top_k), top_k, best[:, None]).mean(axis=1)
         return best.astype(np.float32), support.astype(np.float32)
-
-    def _member_rows(self, rows: list[int]) -> np.ndarray:
-        """Each entry's vector rows as one padded matrix (built once), for vectorised per-entry scores."""
-        if self._members is None:
-            groups: list[list[int]] = [[] for _ in self.kb.entries]
-            for vec_row, entry_index in enumerate(rows):
-                groups[entry_index].append(vec_row)
-            width = max(1, max(len(g) for g in groups))
-            members = np.full((len(groups), width), -1, dtype=np.int64)
-            for i, g in enumerate(groups):
-                members[i, :len(g)] = g
-            self._members = members
-        return self._members
 
     def scope(self):
         """The out-of-scope guard (built on first use from ``kb/scope.yaml``)."""
@@ -324,6 +313,18 @@ class Retriever:
         ms = (time.perf_counter() - t0) * 1000
         return Retrieval(query=query, lang=lang, mode=used, hits=hits, confidence=conf, abstain=abstain,
                          degraded=degraded, timing_ms={"retrieve": round(ms, 2)}, uncovered_area=area)
+
+
+def _member_matrix(rows: list[int], n_entries: int) -> np.ndarray:
+    """Each entry's vector rows as one -1-padded matrix (built with the faiss index), so per-entry
+    best and top-k scores are a gather and a sort instead of a Python loop per query."""
+    groups: list[list[int]] = [[] for _ in range(n_entries)]
+    for vec_row, entry_index in enumerate(rows):
+        groups[entry_index].append(vec_row)
+    members = np.full((n_entries, max(1, max(map(len, groups), default=1))), -1, dtype=np.int64)
+    for i, g in enumerate(groups):
+        members[i, :len(g)] = g
+    return members
 
 
 def _as_bm25_corpus(token_lists: list[list[str]], vocab: set[str]):
