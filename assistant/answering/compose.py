@@ -273,7 +273,8 @@ Search = Callable[[str], Retrieval]
 
 
 def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *, intent: str = "definition",
-            computed: Computed | None = None, search: Search | None = None, rank_query: str | None = None) -> Composition:
+            computed: Computed | None = None, search: Search | None = None, rank_query: str | None = None,
+            question_text: str | None = None) -> Composition:
     """Compose the answer. ``search`` lets comparisons look up each named side; ``rank_query`` (the
     question expanded with English terms) ranks facts."""
     ranked_by = rank_query or question
@@ -290,8 +291,14 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
                       marker=SOURCES_MARKER[lang])
         return Composition(text, intent, False, computed.entry_id, {"computed": computed.kind})
     if retrieval.abstain or not retrieval.hits:
+        area = retrieval.uncovered_area
+        if area is not None:
+            # declined by scope: say which area it is and where its official docs are, no networking topics
+            return Composition(render(lang, "abstain", question=question, suggestions=[], area=area.name[lang],
+                                      source=area.doc or OFFICIAL_FALLBACK, marker=SOURCES_MARKER[lang]),
+                               "out-of-scope", True, extra={"uncovered_area": area.id})
         suggestions = [{"id": h.entry.topic, "title": h.entry.title(lang)} for h in retrieval.hits[:3]]
-        return Composition(render(lang, "abstain", question=question, suggestions=suggestions,
+        return Composition(render(lang, "abstain", question=question, suggestions=suggestions, area=None,
                                   source=OFFICIAL_FALLBACK, marker=SOURCES_MARKER[lang]), "out-of-scope", True)
 
     top = retrieval.hits[0].entry

@@ -15,76 +15,26 @@ Each computed answer names the KB entry whose official sources back it, so the a
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.answering.entities import Entities
 from assistant.answering.intents import matches_cue
+from assistant.naming import (
+    MAX_LABEL, NODEPORT_RANGE, env_prefix, label_problems, nodeport_verdict, pod_a_record, service_dns_names,
+    statefulset_pod_fqdn, statefulset_pod_name, suggest_label,
+)
 
-MAX_LABEL = 63
-NODEPORT_RANGE = (30000, 32767)
-"""The default ``--service-node-port-range`` of kube-apiserver."""
+__all__ = ["MAX_LABEL", "NODEPORT_RANGE", "Computed", "compute", "label_problems", "nodeport_verdict", "pod_a_record",
+           "service_dns_names", "service_env_prefix", "service_env_vars", "statefulset_pod_dns", "suggest_label"]
+
 MAX_LISTED_REPLICAS = 5
 
-_DNS1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-_DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
-
-# -- pure computations -----------------------------------------------------------------------------
-def label_problems(name: str, *, rule: str = "dns-1035") -> list[str]:
-    """Why ``name`` is not a valid DNS label, as stable codes (empty list: valid).
-
-    ``dns-1035`` (Service names): lowercase letters, digits and ``-``, starting with a letter, ending
-    with a letter or digit, at most 63 characters. ``dns-1123`` (namespaces, pod names' labels) also
-    allows a leading digit.
-    """
-    problems: list[str] = []
-    if not name:
-        return ["empty"]
-    if len(name) > MAX_LABEL:
-        problems.append("too-long")
-    if any(ch.isupper() for ch in name):
-        problems.append("uppercase")
-    if re.search(r"[^A-Za-z0-9-]", name):
-        problems.append("bad-chars")
-    if rule == "dns-1035" and not name[0].isalpha():
-        problems.append("leading-digit" if name[0].isdigit() else "bad-start")
-    elif rule == "dns-1123" and not name[0].isalnum():
-        problems.append("bad-start")
-    if not name[-1].isalnum():
-        problems.append("bad-end")
-    if not problems:
-        pattern = _DNS1035 if rule == "dns-1035" else _DNS1123
-        if not pattern.match(name):  # pragma: no cover - the checks above cover the grammar
-            problems.append("bad-chars")
-    return problems
-
-
-def suggest_label(name: str, *, rule: str = "dns-1035") -> str | None:
-    """A valid label close to ``name`` (lower-cased, other characters to ``-``), or None."""
-    s = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
-    if rule == "dns-1035":
-        s = s.lstrip("0123456789-")
-    s = s[:MAX_LABEL].rstrip("-")
-    return s if s and not label_problems(s, rule=rule) and s != name else None
-
-
-def service_dns_names(service: str, namespace: str, cluster_domain: str = "cluster.local") -> dict[str, str]:
-    """The names that resolve to Service ``service`` in ``namespace``: the FQDN and its short forms."""
-    return {
-        "fqdn": f"{service}.{namespace}.svc.{cluster_domain}",
-        "same_namespace": service,
-        "other_namespace": f"{service}.{namespace}",
-        "svc": f"{service}.{namespace}.svc",
-        "srv_example": f"_http._tcp.{service}.{namespace}.svc.{cluster_domain}",
-    }
-
-
+# -- pure computations (the grammars and derived names live in assistant.naming) ------------------------
 def service_env_prefix(service: str) -> str:
     """``{NAME}`` of the Service environment variables: upper-cased, dashes to underscores."""
-    return service.upper().replace("-", "_")
+    return env_prefix(service)
 
 
 def service_env_vars(service: str, port: int | None = None, protocol: str = "TCP",
@@ -102,7 +52,7 @@ def service_env_vars(service: str, port: int | None = None, protocol: str = "TCP
         {"name": f"{n}_SERVICE_PORT", "value": p},
     ]
     if port_name:
-        out.append({"name": f"{n}_SERVICE_PORT_{port_name.upper().replace('-', '_')}", "value": p})
+        out.append({"name": f"{n}_SERVICE_PORT_{env_prefix(port_name)}", "value": p})
     out += [
         {"name": f"{n}_PORT", "value": f"{proto.lower()}://<cluster IP>:{p}"},
         {"name": base, "value": f"{proto.lower()}://<cluster IP>:{p}"},
@@ -111,20 +61,6 @@ def service_env_vars(service: str, port: int | None = None, protocol: str = "TCP
         {"name": f"{base}_ADDR", "value": "<cluster IP>"},
     ]
     return out
-
-
-def nodeport_verdict(port: int, port_range: tuple[int, int] = NODEPORT_RANGE) -> str:
-    """``valid`` inside the range, ``out-of-range`` for another TCP/UDP port, ``not-a-port`` otherwise."""
-    if not 1 <= port <= 65535:
-        return "not-a-port"
-    lo, hi = port_range
-    return "valid" if lo <= port <= hi else "out-of-range"
-
-
-def pod_a_record(ip: str, namespace: str, cluster_domain: str = "cluster.local") -> str:
-    """A pod's A record: its IPv4 address with dashes, then ``<namespace>.pod.<cluster domain>``."""
-    addr = ipaddress.IPv4Address(ip)
-    return f"{str(addr).replace('.', '-')}.{namespace}.pod.{cluster_domain}"
 
 
 def statefulset_pod_dns(statefulset: str, service: str, namespace: str, replicas: int | None = None,
@@ -137,8 +73,8 @@ def statefulset_pod_dns(statefulset: str, service: str, namespace: str, replicas
         ordinals = list(range(min(count, MAX_LISTED_REPLICAS)))
         if count > MAX_LISTED_REPLICAS:
             ordinals.append(count - 1)
-    return [{"pod": f"{statefulset}-{i}", "fqdn": f"{statefulset}-{i}.{service}.{namespace}.svc.{cluster_domain}"}
-            for i in ordinals]
+    return [{"pod": statefulset_pod_name(statefulset, i),
+             "fqdn": statefulset_pod_fqdn(statefulset, i, service, namespace, cluster_domain)} for i in ordinals]
 
 
 # -- reading a question ----------------------------------------------------------------------------
@@ -159,12 +95,9 @@ def _invalid(name: str, role: str, rule: str = "dns-1035") -> Computed | None:
                                                 "length": len(name), "suggestion": suggest_label(name, rule=rule)})
 
 
-def _port_for_env(question: str, ents: Entities) -> int | None:
-    if re.search(r"\bport\b|端口", question, re.I):
-        for n in ents.numbers:
-            if 1 <= n <= 65535:
-                return n
-    return None
+def _port_for_env(ents: Entities) -> int | None:
+    """The port written beside port / 端口, if it is a port number."""
+    return next((n for n in ents.numbers if 1 <= n <= 65535), None)
 
 
 def compute(question: str, lang: str, ents: Entities, *, intent: str, namespace: str = "default",
@@ -174,7 +107,7 @@ def compute(question: str, lang: str, ents: Entities, *, intent: str, namespace:
     ``previous_kind`` lets a chat follow-up ("and from another namespace?") recompute the previous
     turn's kind with the merged names.
     """
-    if intent in ("troubleshooting", "comparison", "greeting"):
+    if intent in ("troubleshooting", "comparison", "greeting") or ents.pasted:
         return None
     ns = ents.namespace or namespace
 
@@ -185,13 +118,13 @@ def compute(question: str, lang: str, ents: Entities, *, intent: str, namespace:
         bad = _invalid(ents.service, "service")
         if bad:
             return bad
-        port = _port_for_env(question, ents)
+        port = _port_for_env(ents)
         return Computed("service-env", "service-environment-variables", {
             "service": ents.service, "namespace": ns, "prefix": service_env_prefix(ents.service),
             "vars": service_env_vars(ents.service, port), "port": port})
 
-    if ents.numbers and cue("nodeport-check"):
-        port = next((n for n in ents.numbers if n not in NODEPORT_RANGE), ents.numbers[0])
+    if ents.nodeport is not None and (cue("nodeport-check") or previous_kind == "nodeport-check"):
+        port = ents.nodeport
         return Computed("nodeport-check", "nodeport-choose-port", {
             "port": port, "verdict": nodeport_verdict(port), "low": NODEPORT_RANGE[0], "high": NODEPORT_RANGE[1]})
 

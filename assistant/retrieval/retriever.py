@@ -277,16 +277,13 @@ class Retriever:
         return self._expander.fix_typos(query)
 
     def search(self, query: str, mode: str = "hybrid", k: int = 10, lang: str | None = None,
-               allow_dense: bool = True, symptom: bool | None = None) -> Retrieval:
+               allow_dense: bool = True, symptom: bool = False) -> Retrieval:
         """Rank entries for ``query``. ``allow_dense=False`` forces lexical (model still loading).
         ``symptom``: whether the question describes a symptom (troubleshooting entries then compete
-        on equal terms); None detects it with the troubleshooting intent rules."""
+        on equal terms); the caller decides it (the answering layer reads the intent), so retrieval
+        never imports the layer above it."""
         t0 = time.perf_counter()
         lang = lang or detect_lang(query)
-        if symptom is None:
-            from assistant.answering.intents import detect_intent
-
-            symptom = detect_intent(query, lang) == "troubleshooting"
         expanded = self.expand(query)
         lex = self.lexical_scores(expanded)
         dense = rank_dense = None

@@ -2,7 +2,12 @@
 
 Retrieval always returns *some* entry; for "how do I resize a PVC" the nearest networking entry
 would be a confident-looking wrong answer. A question that names an uncovered area and no
-networking term podtalk knows is declined, with the area named so the user knows where to look.
+networking term podtalk knows is declined, with the area named and its official doc linked so the
+user knows where to look. An area's ``strong`` signatures (``CrashLoopBackOff``, ``is forbidden:
+User``, ``Insufficient cpu``) decline even next to networking words, unless the question also carries
+networking evidence (a pasted ``connection refused``, ``no such host``...). Networking evidence also
+keeps a question the retriever is unsure about from being declined: a tool word or an IP never
+causes a decline by itself.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ class Area:
     doc: str
     en: tuple[str, ...]
     zh: tuple[str, ...]
+    strong: tuple[re.Pattern[str], ...] = ()
 
 
 def _compile(terms: list[str]) -> re.Pattern[str] | None:
@@ -36,8 +42,10 @@ def _compile(terms: list[str]) -> re.Pattern[str] | None:
 class ScopeGuard:
     """Decides whether a question is about an uncovered area."""
 
-    def __init__(self, areas: list[Area], networking_en: set[str], networking_zh: set[str]) -> None:
+    def __init__(self, areas: list[Area], networking_en: set[str], networking_zh: set[str],
+                 evidence: tuple[re.Pattern[str], ...] = ()) -> None:
         self.areas = areas
+        self.evidence = evidence
         self._area_en = [(a, _compile(list(a.en))) for a in areas]
         self._net_en = _compile(sorted(w for w in networking_en if len(w) > 2))
         self._net_zh = sorted((w for w in networking_zh if len(w) > 1), key=len, reverse=True)
@@ -46,11 +54,14 @@ class ScopeGuard:
     def from_kb(cls, kb: Any, path: Path | None = None) -> "ScopeGuard":
         path = path or (Path(kb.root) / "scope.yaml" if kb.root else None)
         areas: list[Area] = []
+        evidence: tuple[re.Pattern[str], ...] = ()
         if path and path.exists():
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for a in data.get("areas", []):
                 areas.append(Area(a["id"], a["name"], a.get("doc", ""), tuple(a["terms"].get("en", [])),
-                                  tuple(a["terms"].get("zh", []))))
+                                  tuple(a["terms"].get("zh", [])),
+                                  tuple(re.compile(p, re.I) for p in a.get("strong", []))))
+            evidence = tuple(re.compile(p, re.I) for p in data.get("networking_evidence", []))
         net_en: set[str] = set()
         net_zh: set[str] = set()
         for e in kb.entries:
@@ -69,7 +80,7 @@ class ScopeGuard:
         net_en -= area_terms
         net_zh -= area_terms
         net_zh -= {"容器", "集群", "节点", "命名空间", "标签", "部署"}
-        return cls(areas, net_en, net_zh)
+        return cls(areas, net_en, net_zh, evidence)
 
     def networking_terms(self, question: str) -> bool:
         q = question.lower()
@@ -77,9 +88,18 @@ class ScopeGuard:
             return True
         return any(w in q for w in self._net_zh)
 
+    def networking_evidence(self, question: str) -> bool:
+        """Whether the question carries a networking signature (a pasted network error, a Service
+        environment variable, a CNI or DNS error): in scope even when retrieval is unsure."""
+        return any(p.search(question) for p in self.evidence)
+
     def uncovered_area(self, question: str) -> Area | None:
         """The uncovered area the question is about, or None (in scope, or unknown)."""
         q = question.lower()
+        if not self.networking_evidence(question):
+            for area in self.areas:
+                if any(p.search(question) for p in area.strong):
+                    return area
         hit = None
         for area, pattern in self._area_en:
             if (pattern is not None and pattern.search(q)) or any(t.lower() in q for t in area.zh):
