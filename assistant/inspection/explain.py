@@ -14,15 +14,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+
+from assistant import naming
 
 from .model import Bundle, Service, Workload
 from .selection import resolve_target_port, service_workloads
 
 __all__ = ["ServiceBackends", "Explanation", "explain", "env_name", "service_env", "valid_dns_name"]
-
-_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 MAX_ORDINALS = 1000
 """Per-pod names listed for one StatefulSet at most (a replicas: 100000 typo must not flood output)."""
@@ -34,31 +33,20 @@ def valid_dns_name(name: str) -> bool:
     The API server rejects objects whose names would break this, so a name that fails it is
     never listed (the object itself is reported by the schema check or ignored).
     """
-    return len(name) <= 253 and all(_LABEL.fullmatch(label) for label in name.split("."))
+    return naming.is_dns_subdomain(name)
 
 
 def env_name(name: str) -> str:
     """The kubelet's ``makeEnvVariableName``: upper-case, dashes to underscores."""
-    return name.replace("-", "_").upper()
+    return naming.env_prefix(name)
 
 
 def service_env(service: Service) -> list[str]:
     """The variable names the kubelet injects for one Service (empty if it has no cluster IP)."""
     if service.type == "ExternalName" or service.headless:  # "" in a manifest means "allocate one"
         return []
-    prefix = env_name(service.ref.name)
-    names = [f"{prefix}_SERVICE_HOST"]
-    ports = [p for p in service.ports if p.port is not None]
-    if not ports:
-        return names
-    names.append(f"{prefix}_SERVICE_PORT")
-    names.extend(f"{prefix}_SERVICE_PORT_{env_name(p.name)}" for p in ports if p.name)
-    for i, port in enumerate(ports):
-        if i == 0:
-            names.append(f"{prefix}_PORT")
-        base = f"{prefix}_PORT_{port.port}_{port.protocol.upper()}"
-        names.extend([base, f"{base}_PROTO", f"{base}_PORT", f"{base}_ADDR"])
-    return names
+    ports = [(p.port, p.protocol, p.name) for p in service.ports if p.port is not None]
+    return naming.service_env_names(service.ref.name, ports)
 
 
 @dataclass
@@ -97,7 +85,9 @@ def explain(bundle: Bundle, cluster_domain: str = "cluster.local") -> Explanatio
     env: dict[str, list[str]] = {}
     backends: list[ServiceBackends] = []
     for service in sorted(bundle.services, key=lambda s: (s.ref.namespace, s.ref.name)):
-        fqdn = f"{service.ref.name}.{service.ref.namespace}.svc.{domain}"
+        if not naming.is_valid(service.ref.name, naming.rule_for_kind("Service")):
+            continue  # the API server rejects it (object-name-invalid): it creates no name and no variable
+        fqdn = naming.service_fqdn(service.ref.name, service.ref.namespace, domain)
         if service.type == "ExternalName":
             target = service.external_name or ""
             # the API server only accepts an RFC 1123 name here; anything else is never a CNAME target
@@ -122,10 +112,11 @@ def explain(bundle: Bundle, cluster_domain: str = "cluster.local") -> Explanatio
             service = _headless_selecting(bundle, workload, workload.service_name)
             if service is not None:
                 for ordinal in range(min(workload.replicas, MAX_ORDINALS)):
-                    dns.add(f"{workload.name}-{ordinal}.{service.ref.name}.{workload.namespace}.svc.{domain}")
+                    dns.add(naming.statefulset_pod_fqdn(workload.name, ordinal, service.ref.name, workload.namespace,
+                                                        domain))
         elif workload.hostname and workload.subdomain:
             service = _headless_selecting(bundle, workload, workload.subdomain)
             if service is not None:
-                dns.add(f"{workload.hostname}.{service.ref.name}.{workload.namespace}.svc.{domain}")
+                dns.add(naming.subdomain_fqdn(workload.hostname, service.ref.name, workload.namespace, domain))
     return Explanation(sorted(n for n in dns if valid_dns_name(n)),
                        dict(sorted((k, v) for k, v in cname.items() if valid_dns_name(k))), env, backends)

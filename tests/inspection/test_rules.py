@@ -99,6 +99,8 @@ spec:
 """
 
 CASES = {
+    "object-name-invalid": ("apiVersion: v1\nkind: Service\nmetadata: {name: 1web}\nspec:\n  ports: [{port: 80}]\n",
+                            "apiVersion: v1\nkind: Service\nmetadata: {name: web1}\nspec:\n  ports: [{port: 80}]\n"),
     "yaml-invalid": ("kind: Service\nmetadata: {name: web\n", "kind: Service\nmetadata: {name: web}\n"),
     "yaml-duplicate-key": (SERVICE.replace("{app: %s}", "{app: web, app: api}") % 8080 + "---\n" + deploy(),
                            SERVICE % ("web", 8080) + "---\n" + deploy()),

@@ -53,7 +53,7 @@ def registered() -> dict[str, RuleFunction]:
 
 
 def _load_rule_modules() -> None:
-    from . import documents, ingress, networkpolicy, pods, services, workloads  # noqa: F401
+    from . import documents, ingress, names, networkpolicy, pods, services, workloads  # noqa: F401
 
 
 def run_rules(context: Context) -> list[Finding]:
