@@ -14,6 +14,7 @@ import sys
 from typing import Any, TextIO
 
 from assistant.errors import PodtalkError
+from assistant.terminal_safety import strip_unsafe
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -21,7 +22,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse exits 2 with usage: keep that, shorter
         self.print_usage(sys.stderr)
-        print(f"podtalk: error: {message}", file=sys.stderr)
+        print(f"podtalk: error: {strip_unsafe(message)}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
 
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except PodtalkError as exc:
-        print(f"podtalk: {exc}", file=sys.stderr)
+        print(f"podtalk: {strip_unsafe(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line, not a traceback (PODTALK_DEBUG=1 shows it)
         if os.environ.get("PODTALK_DEBUG"):
             raise
-        print(f"podtalk: internal error: {type(exc).__name__}: {exc} (set PODTALK_DEBUG=1 for details)",
+        print(f"podtalk: internal error: {type(exc).__name__}: {strip_unsafe(str(exc))} (set PODTALK_DEBUG=1 for details)",
               file=sys.stderr)
         return EXIT_USAGE
 
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
     """Warnings (a damaged index cache being rebuilt...) as one line, not a source excerpt."""
     text = " ".join(str(message).split())
-    print(f"podtalk: warning: {text}", file=file or sys.stderr)
+    print(f"podtalk: warning: {strip_unsafe(str(text))}", file=file or sys.stderr)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -200,7 +201,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
     for topic, entries in kb.topics().items():
         print(f"{topic}")
         for e in entries:
-            print(f"  {e.id:38} {e.title(args.lang)}")
+            print(f"  {e.id:38} {strip_unsafe(e.title(args.lang))}")
     return EXIT_OK
 
 

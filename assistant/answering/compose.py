@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.answering.computed import Computed
+from assistant.answering.intents import wants
 from assistant.answering.render import render
 from assistant.knowledge.loader import Entry, KnowledgeBase
 from assistant.retrieval.retriever import Retrieval
@@ -63,9 +64,10 @@ def count_words(text: str) -> int:
 
 
 def words_before_sources(text: str, lang: str) -> int:
-    """Words of ``text`` before its sources line (what the definition budget counts)."""
+    """Words of ``text`` before its sources line (what the definition budget counts). A fenced code
+    block (an example manifest the question asked for) is not prose and is not counted."""
     head = text.split(SOURCES_MARKER[lang], 1)[0]
-    return count_words(head)
+    return count_words(re.sub(r"```.*?```", " ", head, flags=re.S))
 
 
 _IDF_CACHE: dict[str, dict[str, float]] = {}
@@ -262,6 +264,33 @@ _CMP_WORDS = re.compile(r"\b(what(?:'s| is| are)?|the|differences?|between|compa
                         re.I)
 
 
+_VERSION = re.compile(r"(?:(?<![\w.])(?:kubernetes|k8s|version|versions|in|before|since|after|until|pre|prior to|on)\s+v?"
+                      r"|(?<![\w.])v|版本\s*|(?<![\w.]))(1\.\d{1,2})(?![\d.])(?!\s*(?:seconds?|s\b|ms\b|秒))", re.I)
+
+
+def _version(text: str) -> tuple[int, int]:
+    major, minor = text.split(".")
+    return int(major), int(minor)
+
+
+def history_lines(entry: Entry, question: str, lang: str) -> list[dict[str, str]]:
+    """The entry's history lines the question calls for: it names a Kubernetes version older than the
+    change, or one of the change's old terms (``OnlyLocal``, ``userspace``)."""
+    items = entry.data.get("history") or []
+    if not items:
+        return []
+    low = question.lower()
+    named = [_version(m.group(1)) for m in _VERSION.finditer(question)
+             if not re.search(r"\d\.\d+\.\d", question[max(0, m.start() - 4): m.end() + 4])]
+    out = []
+    for h in items:
+        changed = _version(h["version"])
+        by_term = any(re.search(r"(?<![\w-])" + re.escape(term.lower()) + r"(?![\w-])", low) for term in h.get("terms", []))
+        if by_term or any(v < changed for v in named):
+            out.append({"version": h["version"], "text": h[lang]})
+    return out
+
+
 def comparison_sides(question: str) -> list[str]:
     """The things a comparison question names ("headless vs clusterip" -> ["headless", "clusterip"])."""
     parts = [_CMP_WORDS.sub(" ", p).strip() for p in _SIDE_SPLIT.split(question)]
@@ -308,7 +337,7 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
         "title": top.title(lang), "summary": summary, "entry_id": top.id,
         "facts": rank_facts(top, ranked_by, lang, shape["facts"], kb, skip_like=summary),
         "commands": _commands(top, lang, ranked_by, shape["commands"], kb) if shape["commands"] else [],
-        "example": None, "steps": [], "steps_from": None, "table": None, "compared": [],
+        "example": None, "history": [], "steps": [], "steps_from": None, "table": None, "compared": [],
         "pitfall": None, "related": _related(top, kb, lang, shape["related"]),
         "sources": _sources([top], shape["sources"]), "marker": SOURCES_MARKER[lang],
     }
@@ -346,16 +375,24 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
         ctx["sources"] = _sources([top, *extra_entries], shape["sources"])
         ctx["related"] = _related(top, kb, lang, shape["related"], exclude={e.id for e in extra_entries})
 
+    asked = question_text if question_text is not None else question
+    if intent != "how-to":
+        ctx["example"] = top.data.get("example") if wants("example", asked, lang) else None
+    ctx["history"] = history_lines(top, asked, lang)
     name = intent if intent in SHAPE else "definition"
     text = render(lang, name, **ctx)
     if name == "definition":
-        # keep definitions short: drop facts, then related topics, until the budget holds
-        while words_before_sources(text, lang) > DEFINITION_MAX_WORDS and (ctx["facts"] or ctx["related"]):
+        # keep definitions short: drop facts, then related topics, until the budget holds (an example
+        # or a history line the question asked for is not counted against it)
+        def budget_text() -> str:
+            return render(lang, name, **{**ctx, "example": None, "history": []})
+
+        while words_before_sources(budget_text(), lang) > DEFINITION_MAX_WORDS and (ctx["facts"] or ctx["related"]):
             if ctx["facts"]:
                 ctx["facts"] = ctx["facts"][:-1]
             else:
                 ctx["related"] = ctx["related"][:-1]
-            text = render(lang, name, **ctx)
+        text = render(lang, name, **ctx)
     return Composition(text, intent, False, top.id)
 
 

@@ -44,6 +44,8 @@ def rules() -> dict[str, Any]:
         "followup_max_tokens": int(raw["followup"]["max_tokens"]),
         "computed": {name: {lang: _compile(pats) for lang, pats in by_lang.items()}
                      for name, by_lang in raw["computed"].items()},
+        "wants": {name: {lang: _compile(pats) for lang, pats in by_lang.items()}
+                  for name, by_lang in raw.get("wants", {}).items()},
     }
     unknown = [n for n in order if n not in INTENTS]
     if unknown:
@@ -75,6 +77,12 @@ def detect_intent(question: str, lang: str, default: str | None = "") -> str | N
 def matches_cue(name: str, question: str, lang: str) -> bool:
     """Whether the computed-answer cue ``name`` occurs in the question."""
     cues = rules()["computed"][name]
+    return any(p.search(question) for lg in _langs(lang) for p in cues.get(lg, ()))
+
+
+def wants(name: str, question: str, lang: str) -> bool:
+    """Whether the question asks to see ``name`` (``example``: an example manifest) besides the answer."""
+    cues = rules()["wants"].get(name, {})
     return any(p.search(question) for lg in _langs(lang) for p in cues.get(lg, ()))
 
 

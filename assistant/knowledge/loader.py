@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -185,7 +186,23 @@ def load_entry(path: Path, *, validated: set[str] | None = None, newly: list[str
         raise KBError(f"{path}: unknown topic id {data['topic']!r} (known: {', '.join(TOPIC_IDS)})")
     if path.stem != data["id"]:
         raise KBError(f"{path}: file name must be the entry id ({data['id']}.yaml)")
-    return Entry(data=data, path=path)
+    return Entry(data=join_cjk_lines(data), path=path)
+
+
+_CJK_GAP = re.compile("(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]) +"
+                      "(?=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])")
+
+
+def join_cjk_lines(data: Any, zh: bool = False) -> Any:
+    """``data`` with the spaces YAML folding leaves between two Chinese characters removed from every
+    ``zh`` text (``在每个节点 上`` -> ``在每个节点上``), so every consumer of the KB gets clean text."""
+    if isinstance(data, dict):
+        return {k: join_cjk_lines(v, zh or k == "zh") for k, v in data.items()}
+    if isinstance(data, list):
+        return [join_cjk_lines(v, zh) for v in data]
+    if zh and isinstance(data, str):
+        return _CJK_GAP.sub("", data)
+    return data
 
 
 def load_kb(root: Path | None = None) -> KnowledgeBase:
