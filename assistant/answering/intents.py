@@ -44,6 +44,9 @@ def rules() -> dict[str, Any]:
         "followup_max_tokens": int(raw["followup"]["max_tokens"]),
         "computed": {name: {lang: _compile(pats) for lang, pats in by_lang.items()}
                      for name, by_lang in raw["computed"].items()},
+        "multipart": {lang: _compile(raw.get("multipart", {}).get(lang, [])) for lang in ("en", "zh")},
+        "multipart_min_words": float(raw.get("multipart", {}).get("min_words", 2)),
+        "asks": {lang: _compile(raw.get("multipart", {}).get("asks", {}).get(lang, [])) for lang in ("en", "zh")},
         "wants": {name: {lang: _compile(pats) for lang, pats in by_lang.items()}
                   for name, by_lang in raw.get("wants", {}).items()},
     }
@@ -84,6 +87,56 @@ def wants(name: str, question: str, lang: str) -> bool:
     """Whether the question asks to see ``name`` (``example``: an example manifest) besides the answer."""
     cues = rules()["wants"].get(name, {})
     return any(p.search(question) for lg in _langs(lang) for p in cues.get(lg, ()))
+
+
+def _size(text: str) -> float:
+    words = re.findall(r"[A-Za-z0-9_.-]+|[\u3400-\u9fff]", text)
+    # Chinese characters count roughly two to a word
+    return sum(1 for w in words if w.isascii()) + sum(1 for w in words if not w.isascii()) / 2
+
+
+def split_parts(question: str, lang: str) -> list[str]:
+    """The parts of a multi-part question, in order (one part: the question itself).
+
+    >>> split_parts("what is a headless service and how do I make a StatefulSet use one", "en")
+    ['what is a headless service', 'how do I make a StatefulSet use one']
+    """
+    r = rules()
+    pats = r["multipart"]["zh"] + r["multipart"]["en"] if lang == "zh" else r["multipart"]["en"]
+    bounds: set[int] = set()
+    cuts: list[tuple[int, int]] = []
+    for p in pats:
+        for m in p.finditer(question):
+            if m.start() > 0 and m.end() < len(question) and m.start() not in bounds:
+                bounds.add(m.start())
+                cuts.append((m.start(), m.end()))
+    parts: list[str] = []
+    pos = 0
+    for start, end in sorted(cuts):
+        if start < pos:
+            continue
+        parts.append(question[pos:start])
+        pos = end
+    parts.append(question[pos:])
+    merged: list[str] = []
+    carry = ""  # a clause that asks nothing ("不改业务代码，") is context for the part after it
+    for part in (p.strip(" ,，;；") for p in parts):
+        if not part:
+            continue
+        part = f"{carry} {part}".strip() if carry else part
+        carry = ""
+        if not any(p.search(part) for lg in _langs(lang) for p in r["asks"][lg]):
+            carry = part
+        elif merged and _size(part) < r["multipart_min_words"]:
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    if carry:
+        if merged:
+            merged[-1] = f"{merged[-1]} {carry}"
+        else:
+            merged.append(carry)
+    return merged if len(merged) > 1 else [question]
 
 
 def is_followup(question: str, lang: str) -> bool:

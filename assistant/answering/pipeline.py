@@ -22,7 +22,9 @@ from typing import Any
 from assistant.answering.compose import compose
 from assistant.answering.computed import compute
 from assistant.answering.entities import Entities, extract
-from assistant.answering.intents import detect_intent, is_followup
+from assistant.answering.compose import SOURCES_MARKER
+from assistant.answering.intents import detect_intent, is_followup, split_parts
+from assistant.answering.render import render
 from assistant.answering.sanitize import clean_question
 from assistant.answering.types import Answer, Context
 from assistant.knowledge.loader import Entry, KnowledgeBase
@@ -86,6 +88,13 @@ class AnswerPipeline:
         own_entities = extract(q) if q else Entities()
         followup = bool(q and uncovered is None and context is not None and context.entry_id
                         and context.entry_id in kb.by_id and is_followup(q, q_lang))
+        if q and uncovered is None and not followup:
+            parts = split_parts(q, q_lang)
+            if len(parts) > 1:
+                combined = self._multipart(question, parts, q_lang=q_lang, out_lang=out_lang, mode=mode,
+                                           allow_dense=allow_dense, context=context)
+                if combined is not None:
+                    return combined
         intent = detect_intent(q, q_lang, default=None) if q else None
         search_q = q
         entities = own_entities
@@ -143,6 +152,50 @@ class AnswerPipeline:
             degraded=retrieval.degraded, degraded_reason=retriever.degraded_reason if retrieval.degraded else None,
             topic=topic, extra=dict(comp.extra),
         )
+        ans.extra["entry_id"] = comp.entry_id
         if followup:
             ans.extra["followup_of"] = context.entry_id if context else None
         return ans
+
+    def _multipart(self, question: str, parts: list[str], *, q_lang: str, out_lang: str, mode: str,
+                   allow_dense: bool, context: Context | None) -> Answer | None:
+        """Answer each part of a multi-part question on its own and put the answers together, or None
+        when the parts land on one entry (then the whole question is answered as one)."""
+        answers: list[tuple[str, Answer]] = []
+        seen: set[str] = set()
+        for part in parts:
+            ans = self._answer(part, q_lang=q_lang, out_lang=out_lang, mode=mode, allow_dense=allow_dense,
+                               context=None)
+            if ans.abstained and answers:
+                # a part that leans on the one before it ("how is traffic routed then?")
+                ans = self._answer(f"{part} {parts[0]}", q_lang=q_lang, out_lang=out_lang, mode=mode,
+                                   allow_dense=allow_dense, context=None)
+            key = ans.extra.get("entry_id") or ans.extra.get("computed") or ""
+            if ans.abstained or key in seen:
+                continue
+            seen.add(key)
+            answers.append((part, ans))
+        if len(answers) < 2:
+            return None
+        marker = SOURCES_MARKER[out_lang]
+        sections, urls = [], []
+        for part, ans in answers:
+            body, _, tail = ans.answer.partition(marker)
+            sections.append({"question": part, "answer": body.strip()})
+            urls += [ln[2:].strip() for ln in tail.splitlines() if ln.startswith("- ") and ln[2:].strip() not in urls]
+        text = render(out_lang, "multipart", sections=sections, sources=urls, marker=marker)
+        first = answers[0][1]
+        sources: list[dict[str, Any]] = []
+        for rank in range(max(len(a.sources) for _, a in answers)):
+            for _, a in answers:
+                if rank < len(a.sources) and all(s["id"] != a.sources[rank]["id"] for s in sources):
+                    sources.append(a.sources[rank])
+        timing: dict[str, float] = {"retrieve": round(sum(a.timing_ms.get("retrieve", 0.0) for _, a in answers), 2)}
+        if context is not None:
+            entry_id = first.extra.get("entry_id")
+            context.topic, context.entry_id, context.lang = first.topic, entry_id, out_lang
+            context.intent, context.computed, context.entities = first.intent, None, None
+        return Answer(question=question, lang=out_lang, intent=first.intent, abstained=False, answer=text,
+                      sources=sources[:max(MIN_SOURCES, 5)], timing_ms=timing, retriever=first.retriever,
+                      degraded=any(a.degraded for _, a in answers), degraded_reason=first.degraded_reason,
+                      topic=first.topic, extra={"parts": [p for p, _ in answers], "entry_id": first.extra.get("entry_id")})
