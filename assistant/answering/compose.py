@@ -363,9 +363,16 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
         if top.data["pitfalls"]:
             ctx["pitfall"] = _rank_items(top.data["pitfalls"], ranked_by, lang, 1, kb=kb)[0][lang]
     elif intent == "comparison":
-        ctx["table"] = _table(top, lang)
+        sides = comparison_sides(question_text if question_text is not None else question)
+        # the entry's own table only when it compares what the question names ("Service vs Ingress" must
+        # not get the table of the four Service types)
+        covered = _covers(top, sides)
+        ctx["table"] = _table(top, lang) if covered else None
+        if ctx["table"] is None and covered and len(sides) >= 2:
+            # the entry compares exactly the named things but has no table: one from its own sentences
+            ctx["table"] = side_table(top, sides, lang)
         if ctx["table"] is None:
-            pair = _comparison_pair(question, retrieval, search)
+            pair = _comparison_pair(question_text if question_text is not None else question, retrieval, search)
             if pair is not None:
                 a, b = pair
                 ctx["table"] = built_table(a, b, ranked_by, lang, kb)
@@ -394,6 +401,57 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
                 ctx["related"] = ctx["related"][:-1]
         text = render(lang, name, **ctx)
     return Composition(text, intent, False, top.id)
+
+
+def _side_terms(side: str) -> list[str]:
+    """The words of a comparison side that must appear in a table comparing it."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9-]+|[\u3400-\u9fff]{2,}", side.lower()) if len(w) > 2]
+    return [w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words]  # "endpointslices" names EndpointSlice
+
+
+def _covers(entry: Entry, sides: list[str]) -> bool:
+    """Whether ``entry`` (its title and table, both languages) names every compared side; with fewer
+    than two sides named, the entry's table stands."""
+    if len(sides) < 2:
+        return True
+    table = entry.data.get("table") or {}
+    parts = [entry.title("en"), entry.title("zh")]
+    for lang in ("en", "zh"):
+        parts += table.get("columns", {}).get(lang, [])
+        parts += [str(c) for row in table.get("rows", []) for c in row.get(lang, [])[:1]]
+    text = " ".join(parts).lower()
+    return all(any(term in text for term in _side_terms(side)) or not _side_terms(side) for side in sides)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.。!?！？；;])\s*", text) if s.strip()]
+
+
+def side_table(entry: Entry, sides: list[str], lang: str) -> dict[str, Any] | None:
+    """A table of the named sides from one entry that compares them without a table of its own: per
+    side, the summary sentence and the fact that name it (None when a side is named nowhere)."""
+    labels = {"en": ["Aspect", "In short", "Key fact"], "zh": ["对比项", "概括", "关键事实"]}[lang]
+    other = "zh" if lang == "en" else "en"
+    summary = list(zip(_sentences(entry.text("summary", lang)), _sentences(entry.text("summary", other)), strict=False))
+    facts = [(f[lang], f[other]) for f in entry.facts]
+    columns: list[list[str]] = []
+    for side in sides[:4]:
+        terms = _side_terms(side)
+        if not terms:
+            continue
+
+        def names_side(pair: tuple[str, str], terms: list[str] = terms) -> bool:
+            return any(term in (pair[0] + " " + pair[1]).lower() for term in terms)
+
+        said = next((s for s, o in summary if names_side((s, o))), None)
+        fact = next((f for f, o in facts if names_side((f, o))), None)
+        if said is None and fact is None:
+            return None
+        columns.append([side, said or "-", fact or "-"])
+    if len(columns) < 2:
+        return None
+    return {"columns": [labels[0], *(_cell(c[0]) for c in columns)],
+            "rows": [[labels[i], *(_cell(c[i]) for c in columns)] for i in (1, 2)]}
 
 
 def _comparison_pair(question: str, retrieval: Retrieval, search: Search | None) -> tuple[Entry, Entry] | None:

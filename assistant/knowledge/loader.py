@@ -32,6 +32,21 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when PyYAML has it: same data, ~10x faster (0.05 s vs 0.55 s for the KB)."""
 _VALIDATED_FILE = "kb-validated-v1.json"
 _VALIDATED_KEEP = 4000
+_OPTIONAL_FIELDS: dict[str, Any] = {
+    "verified": {  # the docs version a version- or add-on-dependent entry was last checked against
+        "type": "object", "required": ["kubernetes", "date"], "additionalProperties": False,
+        "properties": {"kubernetes": {"type": "string", "pattern": "^1\\.[0-9]+$"},
+                       "date": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}},
+    },
+    "history": {  # behaviour that changed, for questions that name an old version or term
+        "type": "array", "minItems": 1,
+        "items": {"type": "object", "required": ["version", "terms", "en", "zh"], "additionalProperties": False,
+                  "properties": {"version": {"type": "string", "pattern": "^1\\.[0-9]+$"},
+                                 "terms": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                                 "en": {"type": "string", "minLength": 1}, "zh": {"type": "string", "minLength": 1}}},
+    },
+}
+"""Optional entry fields added to ``entry.schema.json`` at load time (the JSON file wins if it has them)."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +120,10 @@ class KnowledgeBase:
 
 
 def _load_schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    for name, spec in _OPTIONAL_FIELDS.items():
+        schema["properties"].setdefault(name, spec)
+    return schema
 
 
 _SCHEMA_DIGEST: list[str] = []
@@ -115,6 +133,7 @@ def _schema_digest() -> str:
     if not _SCHEMA_DIGEST:
         h = hashlib.sha256(SCHEMA_PATH.read_bytes())
         h.update(str(TOPIC_IDS).encode())
+        h.update(json.dumps(_OPTIONAL_FIELDS, sort_keys=True).encode())
         _SCHEMA_DIGEST.append(h.hexdigest())
     return _SCHEMA_DIGEST[0]
 
