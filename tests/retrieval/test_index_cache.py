@@ -28,12 +28,13 @@ def test_second_load_is_cached_and_identical(small_kb, encoder, tmp_path):
     second, status2 = _build(small_kb, encoder, tmp_path)
     assert (status1, status2) == ("built", "cached")
     assert (first.vectors == second.vectors).all()
-    assert first.lexical_tokens == second.lexical_tokens
+    assert first.bm25.vocab == second.bm25.vocab
+    assert (first.bm25.data == second.bm25.data).all() and (first.bm25.indptr == second.bm25.indptr).all()
 
 
 def test_corrupted_index_is_detected_and_rebuilt(small_kb, encoder, tmp_path):
     data, _ = _build(small_kb, encoder, tmp_path)
-    target = data.path / "dense.faiss"
+    target = data.path / "dense.npy"
     raw = bytearray(target.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     target.write_bytes(bytes(raw))
