@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from assistant.yaml_cache import read_yaml
 
 RULES_PATH = Path(__file__).with_name("intents.yaml")
 
@@ -33,7 +33,7 @@ def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
 @lru_cache(maxsize=1)
 def rules() -> dict[str, Any]:
     """The parsed and compiled ``intents.yaml``."""
-    raw = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    raw = read_yaml(RULES_PATH)
     order = raw["order"]
     compiled: dict[str, Any] = {
         "order": order,

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from assistant.yaml_cache import parse_yaml, read_yaml
+
 from assistant.errors import KBError
 
 TOPIC_IDS: tuple[str, ...] = (
@@ -168,7 +170,7 @@ def load_entry(path: Path, *, validated: set[str] | None = None, newly: list[str
     """
     try:
         raw = path.read_bytes()
-        data = _safe_load(raw.decode("utf-8"))
+        data = parse_yaml(raw)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KBError(f"{path}: cannot read entry: {exc}") from None
     if not isinstance(data, dict):
@@ -220,7 +222,7 @@ def _load_glossary(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     try:
-        data = _safe_load(path.read_text(encoding="utf-8")) or []
+        data = read_yaml(path) or []
     except yaml.YAMLError as exc:
         raise KBError(f"{path}: cannot parse glossary: {exc}") from None
     if not isinstance(data, list):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from assistant.yaml_cache import read_yaml
 
 from assistant.retrieval.text import has_cjk
 
@@ -47,7 +47,7 @@ class ScopeGuard:
         path = path or (Path(kb.root) / "scope.yaml" if kb.root else None)
         areas: list[Area] = []
         if path and path.exists():
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = read_yaml(path) or {}
             for a in data.get("areas", []):
                 areas.append(Area(a["id"], a["name"], a.get("doc", ""), tuple(a["terms"].get("en", [])),
                                   tuple(a["terms"].get("zh", []))))
