@@ -90,6 +90,8 @@ class Retriever:
         self._members: np.ndarray | None = None  # (entries x max vectors) vector rows, -1 padded
         self.symptom_entries = np.array([bool(e.data.get("steps")) for e in kb.entries], dtype=np.float32)
         self._expander: QueryExpander | None = None
+        self.progress: Any = None
+        """Called as ``progress(done, total)`` while an index build encodes the KB (None: silent)."""
         self._scope = None
 
     # -- loading ---------------------------------------------------------------------------
@@ -114,7 +116,13 @@ class Retriever:
     def _build(self, key: str) -> IndexData:
         texts = dense_texts(self.kb)
         enc = self._bulk_encoder()
-        vectors = enc.encode([t.text for t in texts]) if enc is not None else None
+        vectors = None
+        if enc is not None:
+            from assistant.paths import cache_dir
+            from assistant.retrieval.embedding_cache import encode_with_cache
+
+            vectors = encode_with_cache([t.text for t in texts], enc.encode, cache_dir(), self._model_id(),
+                                        progress=self.progress)
         return IndexData(vectors=vectors, rows=[t.entry_index for t in texts], bm25=self._bm25_weights(),
                          key=key, path=None)
 

@@ -77,3 +77,36 @@ def test_kb_change_changes_key(small_kb):
     from assistant.retrieval.index_cache import cache_key
 
     assert cache_key(small_kb, "m1") != cache_key(small_kb, "m2")
+
+
+def test_rebuild_after_an_edit_encodes_only_the_changed_texts(tmp_path, encoder):
+    """The embedding store: a second build with one text changed encodes one text, and every vector
+    equals a fresh encoding."""
+    import numpy as np
+
+    from assistant.retrieval.embedding_cache import encode_with_cache
+
+    calls: list[list[str]] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return encoder.encode(texts)
+
+    texts = ["what is a headless service", "pod to pod traffic", "NodePort range", "pod to pod traffic"]
+    first = encode_with_cache(texts, counting, tmp_path, "model-a")
+    assert [len(c) for c in calls] == [3]  # the repeated text is encoded once
+    calls.clear()
+    edited = texts[:2] + ["NodePort port range"] + texts[3:]
+    second = encode_with_cache(edited, counting, tmp_path, "model-a")
+    assert calls == [["NodePort port range"]]
+    assert np.allclose(second, encoder.encode(edited), atol=1e-6)
+    assert np.allclose(first[:2], second[:2])
+    calls.clear()
+    encode_with_cache(edited, counting, tmp_path, "model-b")  # another model never reuses vectors
+    assert [len(c) for c in calls] == [3]
+    from assistant.retrieval import embedding_cache
+
+    embedding_cache._path(tmp_path, "model-a").write_bytes(b"garbage")
+    calls.clear()
+    encode_with_cache(edited, counting, tmp_path, "model-a")  # a damaged store: encode again, no error
+    assert sum(len(c) for c in calls) == 3
