@@ -28,7 +28,7 @@ def _path(root: Path, model_id: str) -> Path:
 
 def _read(path: Path) -> dict[bytes, np.ndarray]:
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with np.load(path) as data:
             keys, vectors = data["keys"], data["vectors"]
         if keys.ndim != 2 or keys.shape[1] != 16 or vectors.shape[0] != keys.shape[0]:
             return {}

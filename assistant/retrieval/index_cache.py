@@ -103,7 +103,7 @@ def write_index(data: IndexData, root: Path) -> Path:
         if data.vectors is not None:
             files["dense.npy"] = np.ascontiguousarray(data.vectors, dtype=np.float32)
         for file, array in files.items():
-            np.save(tmp / file, array, allow_pickle=False)
+            np.save(tmp / file, array)
             checksums[file] = _sha256(tmp / file)
         meta: dict[str, Any] = {
             "key": data.key, "rows": data.rows, "vocab": data.bm25.vocab_list(), "n_docs": data.bm25.n_docs,

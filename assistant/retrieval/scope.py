@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.yaml_cache import read_yaml
 
+from assistant.retrieval.terms import TermMatcher
 from assistant.retrieval.text import has_cjk
 
 
@@ -26,11 +27,8 @@ class Area:
     zh: tuple[str, ...]
 
 
-def _compile(terms: list[str]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
-    alts = sorted({t.lower() for t in terms}, key=len, reverse=True)
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(t) for t in alts) + r")(?![a-z0-9])")
+def _compile(terms: list[str]) -> TermMatcher | None:
+    return TermMatcher(terms) if terms else None
 
 
 class ScopeGuard:

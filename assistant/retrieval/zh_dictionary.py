@@ -54,6 +54,21 @@ def _full_dictionary() -> tuple[dict[str, int], int, int, str]:
     return freq, total, longest, getattr(jieba, "__version__", "?")
 
 
+def _jieba_dictionary_stamp() -> str:
+    """Size and mtime of jieba's own dictionary file, found without importing jieba (nor
+    importlib.metadata, whose import costs ~20 ms): a new jieba release means a new KB dictionary."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        return "no-jieba"
+    try:
+        st = (Path(spec.origin).parent / "dict.txt").stat()
+        return f"{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        return "no-dict"
+
+
 def build(texts: Iterable[str], user_words: Iterable[str]) -> str:
     """The dictionary file content (``word freq`` lines) for a corpus and its user words."""
     full, total, longest, _ = _full_dictionary()
@@ -114,12 +129,7 @@ def _tokenizer_for(kb: Any) -> Tokenizer:
         h.update(t.encode("utf-8"))
         h.update(b"\0")
     h.update("\n".join(sorted(segmentable_words(users))).encode("utf-8"))
-    try:
-        import importlib.metadata as md
-
-        h.update(md.version("jieba").encode())
-    except Exception:  # noqa: BLE001 - version unknown: the key just cannot tell versions apart
-        pass
+    h.update(_jieba_dictionary_stamp().encode())
     digest = h.hexdigest()[:20]
     with _LOCK:
         tok = _TOKENIZERS.get(digest)
