@@ -51,16 +51,18 @@ COLD_QUESTIONS = [
     ("zh", "网络策略如何限制入站流量？"),
 ]
 
-TARGETS = {  # name -> (limit, unit, which statistic)
-    "cold ask (all questions)": (2500, "ms", "median"),
-    "warm ask in-process": (30, "ms", "median"),
+TARGETS = {  # name -> (limit, unit, which statistic); issue 19's targets
+    "cold ask [en] (all)": (350, "ms", "median"),
+    "cold ask [zh] (all)": (350, "ms", "median"),
+    "warm ask in-process [en]": (10, "ms", "median"),
+    "warm ask in-process [zh]": (10, "ms", "median"),
     "warm ask in-process p95": (60, "ms", "p95"),
     "ask - batch (per answer)": (30, "ms", "median"),
-    "chat: launch -> usable prompt": (1000, "ms", "median"),
-    "inspect 1,000 docs": (2000, "ms", "median"),
+    "chat: launch -> usable prompt": (500, "ms", "median"),
+    "inspect 1,000 docs": (1000, "ms", "median"),
     "reach 200 workloads x 100 policies": (3000, "ms", "median"),
-    "index build (--rebuild)": (30000, "ms", "median"),
-    "peak RSS: ask (model loaded)": (700, "MB", "max"),
+    "index build (--rebuild)": (15000, "ms", "median"),
+    "peak RSS: ask (model loaded)": (200, "MB", "max"),
     "peak RSS: chat UI (model loaded)": (700, "MB", "max"),
 }
 
@@ -265,21 +267,26 @@ a = Assistant()
 r = a.retriever
 r.warm_up()
 a.ask("warm up: what is a service")
-warm, floor = [], []
+warm, floor, forward, search = [], [], [], []
 enc = r._encoder
 index = r._dense_index()
 for _ in range(runs):
     for q in questions:
         r._query_cache.clear()
+        zh = any("\u3400" <= c <= "\u9fff" for c in q)
         t = time.perf_counter()
         a.ask(q)
-        warm.append((time.perf_counter() - t) * 1000)
-        dq = r.dense_query(q, "zh" if any("\u3400" <= c <= "\u9fff" for c in q) else "en") or q
+        warm.append(((time.perf_counter() - t) * 1000, "zh" if zh else "en"))
+        dq = r.dense_query(q, "zh" if zh else "en") or q
         t = time.perf_counter()
         vec = enc.encode([dq])
+        t1 = time.perf_counter()
         index.search(vec, 10)
-        floor.append((time.perf_counter() - t) * 1000)
-print(json.dumps({"warm": warm, "floor": floor, "questions": len(questions)}))
+        t2 = time.perf_counter()
+        floor.append((t2 - t) * 1000)
+        forward.append((t1 - t) * 1000)
+        search.append((t2 - t1) * 1000)
+print(json.dumps({"warm": warm, "floor": floor, "forward": forward, "search": search, "questions": len(questions)}))
 """
 
 
@@ -318,6 +325,9 @@ def main() -> int:
     cold_all: list[float] = []
     ask_rss: list[float] = []
     cold_cpu: list[float] = []
+    floor_walls, floor_cpus = timed([sys.executable, "-c", "import numpy, faiss"], env, runs)
+    floor_cold = stats("floor: python -c 'import numpy, faiss'", floor_walls, cpu=floor_cpus)
+    by_lang: dict[str, tuple[list[float], list[float]]] = {"en": ([], []), "zh": ([], [])}
     for lang, q in COLD_QUESTIONS:
         times, cpus = [], []
         for _ in range(runs):
@@ -327,8 +337,12 @@ def main() -> int:
             ask_rss.append(rss)
         cold_all += times
         cold_cpu += cpus
+        by_lang[lang][0].extend(times)
+        by_lang[lang][1].extend(cpus)
         rows.append(stats(f"cold ask [{lang}] {q[:34]}", times, cpu=cpus))
-    rows.append(stats("cold ask (all questions)", cold_all, cpu=cold_cpu))
+    for lang, (times, cpus) in by_lang.items():
+        rows.append(with_floor(stats(f"cold ask [{lang}] (all)", times, cpu=cpus), floor_cold["median"]))
+    rows.append(floor_cold)
     for label, args in (("cold --help", ["--help"]), ("cold topics", ["topics"]),
                         ("cold inspect (small file)", ["inspect", str(small), "--fail-on", "never"])):
         walls, cpus = timed(podtalk_cmd(*args), env, runs)
@@ -341,11 +355,16 @@ def main() -> int:
                           capture_output=True, text=True)
     if proc.returncode == 0:
         data = json.loads(proc.stdout.strip().splitlines()[-1])
-        warm_row = stats("warm ask in-process", data["warm"])
-        rows.append(warm_row)
-        rows.append({**stats("warm ask in-process p95", data["warm"]), "name": "warm ask in-process p95"})
+        all_warm = [ms for ms, _ in data["warm"]]
+        warm_row = stats("warm ask in-process", all_warm)
         floor_row = stats("floor: encode + faiss search", data["floor"])
+        for lang in ("en", "zh"):
+            rows.append(with_floor(stats(f"warm ask in-process [{lang}]", [ms for ms, lg in data["warm"] if lg == lang]),
+                                   floor_row["median"]))
+        rows.append({**stats("warm ask in-process p95", all_warm), "name": "warm ask in-process p95"})
         rows.append(floor_row)
+        rows.append(stats("  floor: one encoder forward (1 question)", data["forward"]))
+        rows.append(stats("  floor: one faiss search", data["search"]))
         notes.append(f"warm/floor ratio (medians): {warm_row['median'] / floor_row['median']:.2f} "
                      f"over {data['questions']} eval questions x {warm_runs} run(s)")
     else:
@@ -409,10 +428,11 @@ def main() -> int:
     machine = {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                "runs": runs, "quick": opts.quick,
                "loadavg_1m": {"start": round(load_start, 2), "end": round(os.getloadavg()[0], 2)}}
+    previous = record_history(machine, rows)
     if opts.json:
         print(json.dumps({"machine": machine, "rows": rows, "notes": notes}, indent=2))
     else:
-        print_table(machine, rows, notes)
+        print_table(machine, rows, notes, previous)
     return 0 if all(r.get("ok", True) for r in rows) else 1
 
 
@@ -424,11 +444,56 @@ def _fmt(v: float, unit: str) -> str:
     return f"{v:.1f}" if v < 100 else f"{v:.0f}"
 
 
-def print_table(machine: dict[str, Any], rows: list[dict[str, Any]], notes: list[str]) -> None:
+HISTORY = REPO / "eval" / "bench-history.jsonl"
+
+
+def with_floor(row: dict[str, Any], floor_median: float) -> dict[str, Any]:
+    """Add the figure's floor and the ratio figure / floor (how far above the floor we are)."""
+    if floor_median == floor_median and floor_median > 0:
+        row["floor"] = floor_median
+        row["ratio"] = row["median"] / floor_median
+    return row
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, timeout=10)
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return out.stdout.strip() + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def record_history(machine: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Append this run's medians to ``eval/bench-history.jsonl`` (one JSON object per run, with the commit)
+    and return the previous run's medians, so a slower commit shows in the table."""
+    previous: dict[str, float] = {}
+    try:
+        lines = [ln for ln in HISTORY.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        if lines:
+            previous = json.loads(lines[-1]).get("medians", {})
+    except (OSError, ValueError):
+        pass
+    entry = {"date": time.strftime("%Y-%m-%dT%H:%M:%S"), "commit": _commit(), "quick": machine["quick"],
+             "loadavg_1m": machine["loadavg_1m"], "medians": {r["name"]: round(r["median"], 2) for r in rows}}
+    try:
+        with HISTORY.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry) + "\n")
+    except OSError:
+        pass
+    return previous
+
+
+def print_table(machine: dict[str, Any], rows: list[dict[str, Any]], notes: list[str],
+                previous: dict[str, float] | None = None) -> None:
     print(f"podtalk bench · {machine['cores']} cores · Python {machine['python']} · {machine['platform']}"
           f" · {'quick' if machine['quick'] else 'full'} run · load average {machine['loadavg_1m']['start']}"
           f" -> {machine['loadavg_1m']['end']}")
-    head = f"{'figure':46} {'unit':>4} {'median':>8} {'p95':>8} {'min-max':>15} {'N':>4} {'cpu':>7}  target"
+    previous = previous or {}
+    head = (f"{'figure':46} {'unit':>4} {'median':>8} {'p95':>8} {'min-max':>15} {'N':>4} {'cpu':>7} "
+            f"{'floor':>7} {'ratio':>6} {'prev':>8}  target")
     print(head)
     print("-" * len(head) + "-------")
     for r in rows:
@@ -439,11 +504,17 @@ def print_table(machine: dict[str, Any], rows: list[dict[str, Any]], notes: list
             target = f"{which} <= {r['target']} {'ok' if r['ok'] else 'MISS'}"
         mm = f"{_fmt(r['min'], unit)}-{_fmt(r['max'], unit)}"
         cpu = _fmt(r["cpu_median"], unit) if "cpu_median" in r else ""
+        floor = _fmt(r["floor"], unit) if "floor" in r else ""
+        ratio = f"{r['ratio']:.2f}" if "ratio" in r else ""
+        prev = _fmt(previous[r["name"]], unit) if r["name"] in previous else ""
         print(f"{r['name'][:46]:46} {unit:>4} {_fmt(r['median'], unit):>8} {_fmt(r['p95'], unit):>8} {mm:>15} "
-              f"{r['n']:>4} {cpu:>7}  {target}")
+              f"{r['n']:>4} {cpu:>7} {floor:>7} {ratio:>6} {prev:>8}  {target}")
     for n in notes:
         print(f"note: {n}")
-    print("wall times; 'cpu' = the child's median user+sys CPU ms (steadier when the machine is busy).")
+    print("wall times; 'cpu' = the child's median user+sys CPU ms (steadier when the machine is busy); "
+          "'floor' = the same work's lower bound (interpreter + numpy + faiss import for cold commands; one "
+          "encoder forward + one faiss search for warm answers), 'ratio' = median / floor; 'prev' = the "
+          "previous run's median from eval/bench-history.jsonl.")
     print("chat timing: headless App.run_test in a child process; 'launch' = parent's spawn to the prompt "
           "mounted and focused.")
 

@@ -21,6 +21,7 @@ from assistant.answering.render import render
 from assistant.knowledge.loader import Entry, KnowledgeBase
 from assistant.retrieval.retriever import Retrieval
 from assistant.retrieval.text import tokenize
+from assistant.retrieval.zh_dictionary import knowledge_tokenizer
 
 DEFINITION_MAX_WORDS = 120
 """Definition answers stay at most this many words before the sources."""
@@ -72,7 +73,7 @@ def words_before_sources(text: str, lang: str) -> int:
 
 _IDF_CACHE: dict[str, dict[str, float]] = {}
 _TOKEN_TABLES: dict[str, dict[str, list[str]]] = {}
-_TOKEN_TABLE_VERSION = "1"
+_TOKEN_TABLE_VERSION = "2"
 
 
 def _kb_texts(kb: KnowledgeBase) -> list[str]:
@@ -95,7 +96,8 @@ def _token_table(kb: KnowledgeBase) -> dict[str, list[str]]:
     """``tokenize`` of every ranked KB text, persisted next to the index (keyed by KB content and
     the tokenizer's source), so answering an English question never loads jieba's dictionary
     (~0.6 s on a cold start) just to tokenise the Chinese half of the facts."""
-    key = kb.content_hash
+    tokenizer = knowledge_tokenizer(kb)
+    key = f"{kb.content_hash}:{tokenizer.fingerprint}"
     table = _TOKEN_TABLES.get(key)
     if table is not None:
         return table
@@ -104,13 +106,8 @@ def _token_table(kb: KnowledgeBase) -> dict[str, list[str]]:
 
     from assistant.atomic import atomic_write_text
     from assistant.paths import cache_dir
-    from assistant.retrieval import text as text_mod
 
-    h = hashlib.sha256(f"{_TOKEN_TABLE_VERSION}:{key}:".encode())
-    try:
-        h.update(open(text_mod.__file__, "rb").read())  # noqa: SIM115 - tokenizer changes invalidate
-    except OSError:
-        pass
+    h = hashlib.sha256(f"{_TOKEN_TABLE_VERSION}:{key}:".encode())  # the fingerprint covers the tokenizer
     path = cache_dir() / f"answer-tokens-{h.hexdigest()[:20]}.json"
     try:
         table = json.loads(path.read_text(encoding="utf-8"))
@@ -119,7 +116,7 @@ def _token_table(kb: KnowledgeBase) -> dict[str, list[str]]:
     except (OSError, ValueError):
         table = None
     if table is None:
-        table = {t: tokenize(t) for t in dict.fromkeys(_kb_texts(kb))}
+        table = {t: tokenizer.tokenize(t) for t in dict.fromkeys(_kb_texts(kb))}
         try:
             atomic_write_text(path, json.dumps(table, ensure_ascii=False))
         except OSError:
@@ -140,6 +137,7 @@ def _tokens(text: str, kb: KnowledgeBase | None) -> list[str]:
         hit = _token_table(kb).get(text)
         if hit is not None:
             return hit
+        return knowledge_tokenizer(kb).tokenize(text)
     return tokenize(text)
 
 
@@ -167,7 +165,7 @@ def rank_facts(entry: Entry, question: str, lang: str, limit: int = 3, kb: Knowl
     author put first (the most asked). Facts that repeat ``skip_like`` (the summary) almost word for
     word are pushed back.
     """
-    q = set(tokenize(question))
+    q = set(_tokens(question, kb))
     idf = _fact_idf(kb) if kb is not None else {}
     skip = set(_tokens(skip_like, kb)) if skip_like else set()
     n = len(entry.facts)
@@ -187,7 +185,7 @@ def rank_facts(entry: Entry, question: str, lang: str, limit: int = 3, kb: Knowl
 def _rank_items(items: list[dict[str, str]], question: str, lang: str, limit: int, key: str = "",
                 kb: KnowledgeBase | None = None) -> list[dict]:
     """Commands (or pitfalls) ranked like facts, stable for ties."""
-    q = set(tokenize(question))
+    q = set(_tokens(question, kb))
     scored = []
     for i, it in enumerate(items):
         toks = set(_tokens(_item_text(it), kb))

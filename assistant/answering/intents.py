@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from assistant.yaml_cache import read_yaml
 
 RULES_PATH = Path(__file__).with_name("intents.yaml")
 
@@ -26,14 +26,30 @@ INTENTS: tuple[str, ...] = ("definition", "how-to", "comparison", "troubleshooti
 """Every intent an answer can carry (``out-of-scope`` is set when the assistant abstains)."""
 
 
-def _compile(patterns: list[str]) -> list[re.Pattern[str]]:
-    return [re.compile(p, re.IGNORECASE) for p in patterns]
+class _LazyPatterns:
+    """A language's patterns, compiled on first use: an English question never pays for compiling
+    the Chinese rules (Python compiles regular expressions in pure Python, ~0.2 ms each)."""
+
+    __slots__ = ("_source", "_compiled")
+
+    def __init__(self, patterns: list[str]) -> None:
+        self._source = patterns
+        self._compiled: list[re.Pattern[str]] | None = None
+
+    def __iter__(self):
+        if self._compiled is None:
+            self._compiled = [re.compile(p, re.IGNORECASE) for p in self._source]
+        return iter(self._compiled)
+
+
+def _compile(patterns: list[str]) -> _LazyPatterns:
+    return _LazyPatterns(patterns)
 
 
 @lru_cache(maxsize=1)
 def rules() -> dict[str, Any]:
     """The parsed and compiled ``intents.yaml``."""
-    raw = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    raw = read_yaml(RULES_PATH)
     order = raw["order"]
     compiled: dict[str, Any] = {
         "order": order,

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
+from assistant.yaml_cache import YAMLDataError, parse_yaml, read_yaml
 
 from assistant.errors import KBError
 
@@ -28,8 +28,6 @@ TOPIC_IDS: tuple[str, ...] = (
 )
 SCHEMA_PATH = Path(__file__).with_name("entry.schema.json")
 LANGS = ("en", "zh")
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader when PyYAML has it: same data, ~10x faster (0.05 s vs 0.55 s for the KB)."""
 _VALIDATED_FILE = "kb-validated-v1.json"
 _VALIDATED_KEEP = 4000
 _OPTIONAL_FIELDS: dict[str, Any] = {
@@ -149,10 +147,6 @@ def _schema_errors(data: Any) -> list[str]:
     return errors
 
 
-def _safe_load(text: str) -> Any:
-    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader (C or Python)
-
-
 def _validated_path() -> Path:
     from assistant.paths import cache_dir
 
@@ -188,8 +182,8 @@ def load_entry(path: Path, *, validated: set[str] | None = None, newly: list[str
     """
     try:
         raw = path.read_bytes()
-        data = _safe_load(raw.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = parse_yaml(raw)
+    except (OSError, UnicodeDecodeError, YAMLDataError) as exc:
         raise KBError(f"{path}: cannot read entry: {exc}") from None
     if not isinstance(data, dict):
         raise KBError(f"{path}: an entry must be a YAML mapping")
@@ -256,8 +250,8 @@ def _load_glossary(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     try:
-        data = _safe_load(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as exc:
+        data = read_yaml(path) or []
+    except YAMLDataError as exc:
         raise KBError(f"{path}: cannot parse glossary: {exc}") from None
     if not isinstance(data, list):
         raise KBError(f"{path}: the glossary must be a list of {{zh: [...], en: ...}} pairs")

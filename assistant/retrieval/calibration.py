@@ -11,6 +11,11 @@ import math
 
 import numpy as np
 
+# BM25 (Lucene variant, bm25s): the textbook defaults k1=1.2, b=0.75, never tuned here (provenance:
+# Robertson & Zaragoza 2009; bm25s' defaults are 1.5/0.75, this project used 1.2 from its first index).
+BM25_K1 = 1.2
+BM25_B = 0.75
+
 # Linear fusion: weight of the dense leg; the lexical leg is max-normalised BM25. Reciprocal rank
 # fusion (k = 5..60) was measured on the dev set and ranked worse (hit@1 0.862 en / 0.864 zh vs 0.908 /
 # 0.891 linear at the time), so it is not kept as an option.

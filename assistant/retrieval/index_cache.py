@@ -1,7 +1,8 @@
 """The on-disk index cache: built once, keyed by KB content + model, verified on every load.
 
-Layout: ``<cache>/index-<key>/`` with ``dense.faiss`` (the faiss IndexFlatIP), ``meta.json`` (row to
-entry mapping, the pre-tokenised BM25 corpus, and the SHA-256 of every file). A build writes into a
+Layout: ``<cache>/index-<key>/`` with ``dense.npy`` (the embedding matrix, loaded into a faiss
+IndexFlatIP), ``bm25-{data,indices,indptr}.npy`` (the BM25 weight matrix, see ``bm25``), ``meta.json``
+(row to entry mapping, the BM25 vocabulary, the tokenizer fingerprint and the SHA-256 of every file). A build writes into a
 private temporary directory and renames it into place, so two processes building at once never
 leave a half-written index; a checksum mismatch (truncated or corrupted file) is reported and the
 index rebuilt; a read-only cache directory falls back to an in-memory index.
@@ -23,9 +24,12 @@ import numpy as np
 
 from assistant.knowledge.loader import KnowledgeBase
 from assistant.paths import cache_dir
+from assistant.retrieval.bm25 import BM25Weights
 
-FORMAT_VERSION = "4"
-_INDEXING_CODE = ("corpus.py", "text.py")
+_BM25_FILES = {name: f"bm25-{name}.npy" for name in ("data", "indices", "indptr")}
+
+FORMAT_VERSION = "5"
+_INDEXING_CODE = ("corpus.py", "text.py", "bm25.py")
 
 
 @dataclass
@@ -34,14 +38,15 @@ class IndexData:
 
     vectors: np.ndarray | None      # (n_texts, dim) float32, None when the model is unavailable
     rows: list[int]                 # entry index of each vector row
-    lexical_tokens: list[list[str]] # BM25 tokens per entry
+    bm25: BM25Weights               # BM25 weights of every entry
     key: str
     path: Path | None               # None: in memory only
 
 
-def cache_key(kb: KnowledgeBase, model_id: str) -> str:
+def cache_key(kb: KnowledgeBase, model_id: str, tokenizer_fingerprint: str = "") -> str:
     h = hashlib.sha256()
     h.update(FORMAT_VERSION.encode())
+    h.update(tokenizer_fingerprint.encode())
     for name in _INDEXING_CODE:  # what gets indexed and how it is tokenised: a change there is a new index
         h.update((Path(__file__).parent / name).read_bytes())
     h.update(kb.content_hash.encode())
@@ -59,7 +64,7 @@ def _sha256(path: Path) -> str:
 
 def _payload_digest(meta: dict[str, Any]) -> str:
     """SHA-256 of meta.json's own content (rows, tokens, checksums), so a flipped byte there is caught too."""
-    body = {k: meta[k] for k in ("key", "rows", "lexical_tokens", "has_vectors", "checksums") if k in meta}
+    body = {k: meta[k] for k in ("key", "rows", "vocab", "n_docs", "has_vectors", "checksums") if k in meta}
     return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -81,13 +86,10 @@ def read_index(path: Path, key: str) -> IndexData:
     for name, digest in meta["checksums"].items():
         if _sha256(path / name) != digest:
             raise IndexCorrupt(f"{name} checksum mismatch")
-    vectors = None
-    if meta.get("has_vectors"):
-        import faiss
-
-        index = faiss.read_index(str(path / "dense.faiss"))
-        vectors = index.reconstruct_n(0, index.ntotal).astype(np.float32)
-    return IndexData(vectors=vectors, rows=meta["rows"], lexical_tokens=meta["lexical_tokens"], key=key, path=path)
+    vectors = np.load(path / "dense.npy") if meta.get("has_vectors") else None
+    arrays = {name: np.load(path / file) for name, file in _BM25_FILES.items()}
+    bm25 = BM25Weights.from_arrays(meta["vocab"], arrays, meta["n_docs"])
+    return IndexData(vectors=vectors, rows=meta["rows"], bm25=bm25, key=key, path=path)
 
 
 def write_index(data: IndexData, root: Path) -> Path:
@@ -97,15 +99,14 @@ def write_index(data: IndexData, root: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".index-{data.key}-", dir=root))
     try:
         checksums: dict[str, str] = {}
+        files = {file: data.bm25.arrays()[name] for name, file in _BM25_FILES.items()}
         if data.vectors is not None:
-            import faiss
-
-            index = faiss.IndexFlatIP(data.vectors.shape[1])
-            index.add(data.vectors)
-            faiss.write_index(index, str(tmp / "dense.faiss"))
-            checksums["dense.faiss"] = _sha256(tmp / "dense.faiss")
+            files["dense.npy"] = np.ascontiguousarray(data.vectors, dtype=np.float32)
+        for file, array in files.items():
+            np.save(tmp / file, array)
+            checksums[file] = _sha256(tmp / file)
         meta: dict[str, Any] = {
-            "key": data.key, "rows": data.rows, "lexical_tokens": data.lexical_tokens,
+            "key": data.key, "rows": data.rows, "vocab": data.bm25.vocab_list(), "n_docs": data.bm25.n_docs,
             "has_vectors": data.vectors is not None, "checksums": checksums,
         }
         meta["payload"] = _payload_digest(meta)
@@ -132,14 +133,14 @@ def write_index(data: IndexData, root: Path) -> Path:
 
 
 def load_or_build(kb: KnowledgeBase, model_id: str, build, *, rebuild: bool = False,
-                  root: Path | None = None) -> tuple[IndexData, str]:
+                  root: Path | None = None, tokenizer_fingerprint: str = "") -> tuple[IndexData, str]:
     """Return the index for ``kb`` and a status word: 'cached', 'built', 'rebuilt' or 'memory'.
 
     ``build()`` makes a fresh ``IndexData`` (it embeds the KB). Problems with the cache never stop an
     answer: a corrupt cache is rebuilt with a warning, an unwritable one means an in-memory index.
     """
     root = root or cache_dir()
-    key = cache_key(kb, model_id)
+    key = cache_key(kb, model_id, tokenizer_fingerprint)
     path = root / f"index-{key}"
     status = "built"
     if not rebuild and path.exists():

@@ -57,9 +57,45 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 
 
 def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
-    mean = x.mean(-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + eps) * w + b
+    centred = x - x.mean(-1, keepdims=True)
+    var = np.square(centred).mean(-1, keepdims=True)
+    var += np.float32(eps)
+    np.sqrt(var, out=var)
+    centred /= var
+    centred *= w
+    centred += b
+    return centred
+
+
+_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32}
+
+
+def _map_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """The tensors of a ``.safetensors`` file as read-only arrays over one memory map.
+
+    Why not ``safetensors.numpy.load_file``: it copies all 90 MB on every start (~0.1 s), while a query
+    touches a few rows of the 47 MB word-embedding table. The format is an 8-byte little-endian header
+    length, a JSON header (dtype, shape, byte offsets per tensor) and the raw little-endian data.
+    """
+    import mmap
+
+    with path.open("rb") as fh:
+        n = int.from_bytes(fh.read(8), "little")
+        header = json.loads(fh.read(n))
+        buf = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    base = 8 + n
+    out: dict[str, np.ndarray] = {}
+    for name, meta in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = _DTYPES.get(meta["dtype"])
+        if dtype is None:
+            raise ModelError(f"unsupported tensor type {meta['dtype']} in {path.name}")
+        start, end = meta["data_offsets"]
+        arr = np.frombuffer(buf, dtype=np.dtype(dtype).newbyteorder("<"), count=(end - start) // np.dtype(dtype).itemsize,
+                            offset=base + start)
+        out[name] = arr.reshape(meta["shape"])
+    return out
 
 
 class NumpyEncoder:
@@ -77,7 +113,6 @@ class NumpyEncoder:
 
     def _load(self, path: Path | None, max_length: int | None) -> None:
         set_offline()
-        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         path = path or model_dir()
@@ -87,55 +122,73 @@ class NumpyEncoder:
         self.layers: int = config["num_hidden_layers"]
         self.eps: float = config["layer_norm_eps"]
         self.max_length = max_length or st_config.get("max_seq_length", 256)
-        self.w = load_file(str(path / "model.safetensors"))
-        # linear weights pre-transposed once into contiguous (in, out) matrices for BLAS
-        for name in list(self.w):
-            if name.startswith("encoder.") and name.endswith(".weight") and self.w[name].ndim == 2:
-                self.w[name] = np.ascontiguousarray(self.w[name].T)
+        w = _map_safetensors(path / "model.safetensors")
+        self.w = w
+        self.dim: int = config["hidden_size"]
+        self.layer_weights = [self._layer(w, f"encoder.layer.{i}.") for i in range(self.layers)]
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=self.max_length)
         self.tokenizer.no_padding()
-        self.dim: int = config["hidden_size"]
+        from threadpoolctl import ThreadpoolController
+
+        self._threads = ThreadpoolController()  # created once: inspecting the loaded BLAS costs ~ms per call
+
+    @staticmethod
+    def _layer(w: dict[str, np.ndarray], p: str) -> dict[str, np.ndarray]:
+        """One layer's weights, ready for ``x @ W``: linear layers as (in, out) views of the stored
+        (out, in) matrices (BLAS reads the transpose in place, ~20% faster than a copy here), and the
+        query, key and value projections fused into one (in, 3*dim) product (one call instead of three)."""
+        def t(name: str) -> np.ndarray:
+            return w[p + name + ".weight"].T
+
+        qkv = np.concatenate([w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")]).T
+        return {
+            "qkv": qkv, "qkv_b": np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")]),
+            "out": t("attention.output.dense"), "out_b": w[p + "attention.output.dense.bias"],
+            "ln1_w": w[p + "attention.output.LayerNorm.weight"], "ln1_b": w[p + "attention.output.LayerNorm.bias"],
+            "up": t("intermediate.dense"), "up_b": w[p + "intermediate.dense.bias"],
+            "down": t("output.dense"), "down_b": w[p + "output.dense.bias"],
+            "ln2_w": w[p + "output.LayerNorm.weight"], "ln2_b": w[p + "output.LayerNorm.bias"],
+        }
 
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Mean-pooled, L2-normalised embeddings of one padded batch; float32 throughout."""
         w = self.w
         batch, seq = ids.shape
-        x = (
-            w["embeddings.word_embeddings.weight"][ids]
-            + w["embeddings.position_embeddings.weight"][np.arange(seq)][None, :, :]
-            + w["embeddings.token_type_embeddings.weight"][0]
-        )
-        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
-        head_dim = self.dim // self.heads
-        bias = np.where(mask[:, None, None, :] > 0, 0.0, -1e9).astype(np.float32)
-        for i in range(self.layers):
-            p = f"encoder.layer.{i}."
-
-            def lin(t: np.ndarray, name: str) -> np.ndarray:
-                wt = w[p + name + ".weight"]
-                flat = t.reshape(-1, t.shape[-1]) @ wt
-                flat += w[p + name + ".bias"]
-                return flat.reshape(*t.shape[:-1], wt.shape[1])
-
-            def split(t: np.ndarray) -> np.ndarray:
-                return t.reshape(batch, seq, self.heads, head_dim).transpose(0, 2, 1, 3)
-
-            q = split(lin(x, "attention.self.query"))
-            k = split(lin(x, "attention.self.key"))
-            v = split(lin(x, "attention.self.value"))
-            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(head_dim) + bias
-            scores = scores - scores.max(-1, keepdims=True)
-            probs = np.exp(scores)
-            probs /= probs.sum(-1, keepdims=True)
-            ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(batch, seq, self.dim)
-            x = _layer_norm(lin(ctx, "attention.output.dense") + x,
-                            w[p + "attention.output.LayerNorm.weight"], w[p + "attention.output.LayerNorm.bias"], self.eps)
-            h = _gelu(lin(x, "intermediate.dense"))
-            x = _layer_norm(lin(h, "output.dense") + x,
-                            w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], self.eps)
+        dim, heads = self.dim, self.heads
+        head_dim = dim // heads
+        x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:seq][None]
+        x += w["embeddings.token_type_embeddings.weight"][0]
+        x = _layer_norm(x.reshape(batch * seq, dim), w["embeddings.LayerNorm.weight"],
+                        w["embeddings.LayerNorm.bias"], self.eps)
+        bias = np.where(mask[:, None, None, :] > 0, np.float32(0.0), np.float32(-1e9)).astype(np.float32)
+        scale = np.float32(1.0 / np.sqrt(head_dim))  # a float32 scalar: a float64 one made the rest float64
+        for lw in self.layer_weights:
+            qkv = x @ lw["qkv"]
+            qkv += lw["qkv_b"]
+            qkv = qkv.reshape(batch, seq, 3, heads, head_dim).transpose(2, 0, 3, 1, 4)
+            q, k, v = qkv[0], qkv[1], qkv[2]
+            scores = q @ k.transpose(0, 1, 3, 2)
+            scores *= scale
+            scores += bias
+            scores -= scores.max(-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(-1, keepdims=True)
+            ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * seq, dim)
+            h = ctx @ lw["out"]
+            h += lw["out_b"]
+            h += x
+            x = _layer_norm(h, lw["ln1_w"], lw["ln1_b"], self.eps)
+            up = x @ lw["up"]
+            up += lw["up_b"]
+            h = _gelu(up) @ lw["down"]
+            h += lw["down_b"]
+            h += x
+            x = _layer_norm(h, lw["ln2_w"], lw["ln2_b"], self.eps)
+        x = x.reshape(batch, seq, dim)
         m = mask[:, :, None].astype(np.float32)
-        pooled = (x * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
-        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        pooled = (x * m).sum(1) / np.clip(m.sum(1), np.float32(1e-9), None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), np.float32(1e-12), None)
 
     def encode(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
         """Embeddings of ``texts`` (rows L2-normalised, float32); batches group similar lengths."""
@@ -147,9 +200,7 @@ class NumpyEncoder:
         if len(texts) <= 4:
             # one query is a handful of tiny matrix products: BLAS threads cost more than they save
             # (36 ms vs 10 ms per query measured on 2 busy cores), so run it on one thread
-            from threadpoolctl import threadpool_limits
-
-            with threadpool_limits(limits=1, user_api="blas"):
+            with self._threads.limit(limits=1, user_api="blas"):
                 return self._encode_sorted(encodings, order, out, batch_size)
         return self._encode_sorted(encodings, order, out, batch_size)
 

@@ -1,9 +1,14 @@
 """Query understanding: glossary expansion (Chinese terms also search their English names) and cheap
-typo normalisation (a misspelt word is mapped to the closest KB vocabulary word)."""
+typo normalisation (a misspelt word is mapped to the closest KB vocabulary word).
+
+Typo correction uses rapidfuzz's Indel ratio (the same 2*matches/length measure as difflib's
+``get_close_matches``, computed exactly in C) with the same 0.84 cutoff: ~9 ms of every warm answer
+went to difflib scanning the vocabulary in Python.
+"""
 
 from __future__ import annotations
 
-import difflib
+from functools import lru_cache
 import re
 from typing import Any
 
@@ -28,6 +33,15 @@ class QueryExpander:
         self.pairs = sorted(pairs, key=lambda p: -len(p[0]))
         self.vocabulary = {w for w in vocabulary if len(w) > 3}
         self._vocab_list = sorted(self.vocabulary)
+        self._closest = lru_cache(maxsize=4096)(self._closest_word)
+
+    def _closest_word(self, word: str) -> str | None:
+        """The vocabulary word most similar to ``word`` (ratio >= 0.84), or None."""
+        from rapidfuzz import fuzz, process
+
+        found = process.extract(word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=84, limit=None)
+        # ties go to the lexicographically largest word, as difflib's get_close_matches did
+        return max(found, key=lambda m: (m[1], m[0]))[0] if found else None
 
     def english_terms(self, query: str) -> list[str]:
         """English glossary terms for the Chinese (or mixed) terms in ``query``."""
@@ -46,8 +60,7 @@ class QueryExpander:
             low = word.lower()
             if low in self.vocabulary:
                 return word
-            close = difflib.get_close_matches(low, self._vocab_list, n=1, cutoff=0.84)
-            return close[0] if close else word
+            return self._closest(low) or word
 
         return _WORD.sub(repl, query)
 

@@ -23,7 +23,9 @@ from assistant.retrieval import calibration
 from assistant.retrieval.corpus import dense_texts, lexical_text
 from assistant.retrieval.index_cache import IndexData, load_or_build
 from assistant.retrieval.query import QueryExpander
-from assistant.retrieval.text import add_user_words, detect_lang, tokenize
+from assistant.retrieval.bm25 import BM25Weights
+from assistant.retrieval.text import Tokenizer, detect_lang
+from assistant.retrieval.zh_dictionary import knowledge_tokenizer
 
 Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
@@ -70,8 +72,11 @@ def make_encoder():
 class Retriever:
     """Search the KB. Thread-safe for one writer (warm-up) and many readers."""
 
-    def __init__(self, kb: KnowledgeBase, *, encoder: Any = None, rebuild: bool = False) -> None:
+    def __init__(self, kb: KnowledgeBase, *, encoder: Any = None, rebuild: bool = False,
+                 tokenizer: Tokenizer | None = None) -> None:
         self.kb = kb
+        self.tokenizer: Tokenizer = tokenizer or knowledge_tokenizer(kb)
+        """How this retriever splits KB texts and queries into BM25 tokens (fixed for its lifetime)."""
         self._encoder = encoder
         self._encoder_error: str | None = None
         self._lock = threading.RLock()      # the index data and the dense side
@@ -80,13 +85,13 @@ class Retriever:
         self._data: IndexData | None = None
         self.index_status: str | None = None
         self._faiss = None
-        self._bm25 = None
+        self._bm25: tuple[BM25Weights, set[str]] | None = None
         self._query_cache: dict[str, np.ndarray] = {}
         self._members: np.ndarray | None = None  # (entries x max vectors) vector rows, -1 padded
         self.symptom_entries = np.array([bool(e.data.get("steps")) for e in kb.entries], dtype=np.float32)
-        add_user_words(w for item in kb.glossary for w in item["zh"])
-        add_user_words(w for e in kb.entries for w in e.data["keywords"]["zh"])
         self._expander: QueryExpander | None = None
+        self.progress: Any = None
+        """Called as ``progress(done, total)`` while an index build encodes the KB (None: silent)."""
         self._scope = None
 
     # -- loading ---------------------------------------------------------------------------
@@ -111,13 +116,20 @@ class Retriever:
     def _build(self, key: str) -> IndexData:
         texts = dense_texts(self.kb)
         enc = self._bulk_encoder()
-        vectors = enc.encode([t.text for t in texts]) if enc is not None else None
-        return IndexData(vectors=vectors, rows=[t.entry_index for t in texts], lexical_tokens=self._tokenize_kb(),
+        vectors = None
+        if enc is not None:
+            from assistant.paths import cache_dir
+            from assistant.retrieval.embedding_cache import encode_with_cache
+
+            vectors = encode_with_cache([t.text for t in texts], enc.encode, cache_dir(), self._model_id(),
+                                        progress=self.progress)
+        return IndexData(vectors=vectors, rows=[t.entry_index for t in texts], bm25=self._bm25_weights(),
                          key=key, path=None)
 
-    def _tokenize_kb(self) -> list[list[str]]:
-        """BM25 tokens of every entry (jieba included: about a second)."""
-        return [tokenize(lexical_text(e)) for e in self.kb.entries]
+    def _bm25_weights(self) -> BM25Weights:
+        """BM25 weights of every entry (tokenising the KB, jieba included: about a second)."""
+        tokens = [self.tokenizer.tokenize(lexical_text(e)) for e in self.kb.entries]
+        return BM25Weights.build(tokens, calibration.BM25_K1, calibration.BM25_B)
 
     def data(self) -> IndexData:
         """The index (from the cache, or built now)."""
@@ -129,7 +141,8 @@ class Retriever:
                 except ModelError as exc:
                     self._encoder_error = str(exc)
                     model_id, builder = "no-model", self._build_lexical_only
-                self._data, self.index_status = load_or_build(self.kb, model_id, builder, rebuild=self._rebuild)
+                self._data, self.index_status = load_or_build(self.kb, model_id, builder, rebuild=self._rebuild,
+                                                              tokenizer_fingerprint=self.tokenizer.fingerprint)
                 if self._data.vectors is None and self._encoder_error is None:
                     self._encoder_error = "the index has no dense vectors"
             return self._data
@@ -150,33 +163,28 @@ class Retriever:
                 pass
         return self._encoder_or_none()
 
-    def _lexical_tokens(self) -> list[list[str]]:
-        """BM25 tokens: from the cached index when it is there, else tokenised now (seconds), so the
+    def _cached_bm25(self) -> BM25Weights:
+        """BM25 weights: from the cached index when it is there, else computed now (seconds), so the
         lexical retriever never waits for a dense index build."""
         if self._data is not None:
-            return self._data.lexical_tokens
-        from assistant.retrieval.index_cache import IndexCorrupt, cache_key, read_index
+            return self._data.bm25
         from assistant.paths import cache_dir
+        from assistant.retrieval.index_cache import IndexCorrupt, cache_key, read_index
 
         try:
-            key = cache_key(self.kb, self._model_id())
-            return read_index(cache_dir() / f"index-{key}", key).lexical_tokens
+            key = cache_key(self.kb, self._model_id(), self.tokenizer.fingerprint)
+            return read_index(cache_dir() / f"index-{key}", key).bm25
         except (ModelError, IndexCorrupt, OSError, KeyError, ValueError, RuntimeError):
-            return self._tokenize_kb()
+            return self._bm25_weights()
 
     def _build_lexical_only(self, key: str) -> IndexData:
-        return IndexData(vectors=None, rows=[], lexical_tokens=self._tokenize_kb(), key=key, path=None)
+        return IndexData(vectors=None, rows=[], bm25=self._bm25_weights(), key=key, path=None)
 
-    def _lexical_index(self):
+    def _lexical_index(self) -> tuple[BM25Weights, set[str]]:
         with self._lex_lock:
             if self._bm25 is None:
-                import bm25s
-
-                tokens = self._lexical_tokens()
-                vocab = {tok for doc in tokens for tok in doc}
-                bm = bm25s.BM25(k1=1.2, b=0.75)
-                bm.index(_as_bm25_corpus(tokens, vocab), show_progress=False)
-                self._bm25 = (bm, vocab)
+                weights = self._cached_bm25()
+                self._bm25 = (weights, set(weights.vocab))
                 words = set()
                 for e in self.kb.entries:  # the English vocabulary typos are corrected towards
                     # (not the sample questions: some carry typos on purpose, as users type them)
@@ -221,11 +229,8 @@ class Retriever:
 
     def lexical_scores(self, query: str) -> np.ndarray:
         """BM25 score of every entry for ``query`` (already expanded)."""
-        bm, vocab = self._lexical_index()
-        toks = [t for t in tokenize(query) if t in vocab]
-        if not toks:
-            return np.zeros(len(self.kb.entries), dtype=np.float32)
-        return np.asarray(bm.get_scores(toks), dtype=np.float32)
+        weights, _ = self._lexical_index()
+        return weights.scores(self.tokenizer.tokenize(query))
 
     def dense_scores(self, query: str) -> np.ndarray | None:
         """Best cosine of each entry's vectors to ``query``, or None when dense is unavailable."""
@@ -322,12 +327,3 @@ def _member_matrix(rows: list[int], n_entries: int) -> np.ndarray:
     for i, g in enumerate(groups):
         members[i, :len(g)] = g
     return members
-
-
-def _as_bm25_corpus(token_lists: list[list[str]], vocab: set[str]):
-    """bm25s wants (ids, vocab) tuples when tokens are pre-computed."""
-    import bm25s
-
-    vocab_map = {tok: i for i, tok in enumerate(sorted(vocab))}
-    ids = [[vocab_map[t] for t in doc] for doc in token_lists]
-    return bm25s.tokenization.Tokenized(ids=ids, vocab=vocab_map)

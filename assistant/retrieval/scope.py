@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from assistant.yaml_cache import read_yaml
 
+from assistant.retrieval.terms import TermMatcher
 from assistant.retrieval.text import has_cjk
 
 
@@ -32,11 +33,8 @@ class Area:
     strong: tuple[re.Pattern[str], ...] = ()
 
 
-def _compile(terms: list[str]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
-    alts = sorted({t.lower() for t in terms}, key=len, reverse=True)
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(t) for t in alts) + r")(?![a-z0-9])")
+def _compile(terms: list[str]) -> TermMatcher | None:
+    return TermMatcher(terms) if terms else None
 
 
 class ScopeGuard:
@@ -56,7 +54,7 @@ class ScopeGuard:
         areas: list[Area] = []
         evidence: tuple[re.Pattern[str], ...] = ()
         if path and path.exists():
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = read_yaml(path) or {}
             for a in data.get("areas", []):
                 areas.append(Area(a["id"], a["name"], a.get("doc", ""), tuple(a["terms"].get("en", [])),
                                   tuple(a["terms"].get("zh", [])),

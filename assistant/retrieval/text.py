@@ -1,22 +1,37 @@
 """Language detection and tokenisation for BM25, in English and Chinese.
 
 English: lower-cased, Kubernetes identifiers kept whole (``kube-proxy``, ``clusterip``) and also split
-into parts, stop words dropped, Snowball-stemmed. Chinese: ``jieba`` segmentation (its dictionary is
-loaded once, lazily and silently, and only when a text actually contains Chinese), with the
-glossary's Chinese terms registered so they stay whole. Mixed text gets both.
+into parts, stop words dropped, Snowball-stemmed. Chinese: jieba segmentation (no HMM) with the
+glossary's and keywords' Chinese terms kept whole. Mixed text gets both.
+
+Why a ``Tokenizer`` object and not module functions: jieba's user words used to be module globals, so
+the same text tokenised differently before and after a ``Retriever`` existed in the process, and caches
+written in one order were read in another. A ``Tokenizer`` is built once with its user words and its
+dictionary, never changes afterwards, and has a ``fingerprint`` that keys every cache built from it.
+
+Why a KB dictionary: loading jieba's full dictionary (350,000 words) costs ~0.6-0.8 s on every cold
+Chinese answer. ``zh_dictionary.build`` keeps every dictionary word that occurs in the KB's Chinese text,
+with its frequency, and the full dictionary's total, so the KB's own texts segment exactly as with the
+full dictionary (tested) and the file loads in milliseconds. Query words absent from the KB cannot
+score in BM25 anyway.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9][a-z0-9_.:/-]*[a-z0-9]|[a-z0-9]")
+_SEP = re.compile(r"[-_./:]")
+_SEPS = re.compile(r"[-_./:]+")
 
 EN_STOP = frozenset(
     """a an the is are was were be been being do does did of to in on for with and or not no it its this that
@@ -31,9 +46,8 @@ ZH_STOP = frozenset(
 )
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 
-_jieba_lock = threading.Lock()
-_jieba = None
-_user_words: set[str] = set()
+USER_WORD_FREQ = 20000  # jieba frequency that keeps a user word whole against ordinary dictionary words
+TOKENIZER_VERSION = "2"  # bump when the token rules below change: every cache keyed by the fingerprint goes stale
 
 
 def has_cjk(text: str) -> bool:
@@ -45,29 +59,15 @@ def detect_lang(text: str) -> str:
     return "zh" if has_cjk(text) else "en"
 
 
-def add_user_words(words: Iterable[str]) -> None:
-    """Terms jieba must keep whole (glossary and KB keywords); applied when jieba loads."""
-    for w in words:
-        if has_cjk(w) and len(w) > 1:
-            _user_words.add(w)
-    if _jieba is not None:
-        for w in _user_words:
-            _jieba.add_word(w, freq=20000)
+def segmentable_words(words: Iterable[str]) -> frozenset[str]:
+    """User words jieba can ever see: only Chinese runs are segmented, so a term with Latin letters,
+    digits or spaces (``1000 个地址``) could never match and is left out."""
+    return frozenset(w for w in words if len(w) > 1 and _CJK_RUN.fullmatch(w))
 
 
-def _get_jieba():
-    global _jieba
-    if _jieba is None:
-        with _jieba_lock:
-            if _jieba is None:
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                jieba.initialize()
-                for w in _user_words:
-                    jieba.add_word(w, freq=20000)
-                _jieba = jieba
-    return _jieba
+def cjk_runs(text: str) -> list[str]:
+    """The runs of Chinese characters in ``text`` (what jieba segments)."""
+    return _CJK_RUN.findall(text)
 
 
 @lru_cache(maxsize=1)
@@ -82,36 +82,85 @@ def english_tokens(text: str) -> list[str]:
     out: list[str] = []
     for word in _WORD.findall(text.lower()):
         parts = [word]
-        if re.search(r"[-_./:]", word):
-            parts += [p for p in re.split(r"[-_./:]+", word) if p]
-            parts.append(re.sub(r"[-_./:]+", "", word))
+        if _SEP.search(word):
+            parts += [p for p in _SEPS.split(word) if p]
+            parts.append(_SEPS.sub("", word))
         for p in parts:
             if p in EN_STOP or (len(p) == 1 and not p.isdigit()):
                 continue
             out.append(p)
-    stem = _stemmer().stemWords
-    return stem(out)
+    return _stemmer().stemWords(out)
 
 
-def chinese_tokens(text: str) -> list[str]:
-    """jieba tokens of the Chinese runs of ``text`` (punctuation and stop words dropped)."""
-    out: list[str] = []
-    jb = _get_jieba()
-    for run in _CJK_RUN.findall(text):
-        for tok in jb.lcut(run, HMM=False):
-            tok = tok.strip()
-            if not tok or tok in ZH_STOP or _PUNCT.match(tok):
-                continue
-            out.append(tok)
-            if len(tok) > 2 and tok not in _user_words:
-                # long compounds also index their single characters' bigrams for recall
-                out.extend(tok[i:i + 2] for i in range(len(tok) - 1))
-    return out
+class Tokenizer:
+    """BM25 tokens of a text in either language, with a fixed set of Chinese user words.
+
+    ``dictionary``: a jieba dictionary file (``zh_dictionary.build``); None means jieba's full
+    dictionary. Chinese segmentation loads lazily, on the first text that contains Chinese.
+    """
+
+    def __init__(self, user_words: Iterable[str] = (), dictionary: Path | None = None,
+                 dictionary_digest: str = "jieba-default") -> None:
+        self.user_words: frozenset[str] = segmentable_words(user_words)
+        self.dictionary = dictionary
+        h = hashlib.sha256(f"{TOKENIZER_VERSION}\n{dictionary_digest}\n".encode())
+        h.update("\n".join(sorted(self.user_words)).encode("utf-8"))
+        self.fingerprint: str = h.hexdigest()[:16]
+        """Identifies exactly how this tokenizer splits text: caches of tokens are keyed by it."""
+        self._jieba: Any = None
+        self._lock = threading.Lock()
+
+    def _segmenter(self) -> Any:
+        if self._jieba is None:
+            with self._lock:
+                if self._jieba is None:
+                    import jieba
+
+                    jieba.setLogLevel(logging.WARNING)
+                    if self.dictionary is None:
+                        tk = jieba.Tokenizer()
+                    else:
+                        tk = jieba.Tokenizer(dictionary=str(self.dictionary))
+                        tk.tmp_dir = str(self.dictionary.parent)  # jieba's parsed-dictionary cache beside it
+                    tk.initialize()
+                    if self.dictionary is None:
+                        for w in sorted(self.user_words):
+                            tk.add_word(w, freq=USER_WORD_FREQ)
+                    self._jieba = tk
+        return self._jieba
+
+    def chinese_tokens(self, text: str) -> list[str]:
+        """jieba tokens of the Chinese runs of ``text`` (punctuation and stop words dropped)."""
+        out: list[str] = []
+        runs = cjk_runs(text)
+        if not runs:
+            return out
+        jb = self._segmenter()
+        for run in runs:
+            for tok in jb.lcut(run, HMM=False):
+                tok = tok.strip()
+                if not tok or tok in ZH_STOP or _PUNCT.match(tok):
+                    continue
+                out.append(tok)
+                if len(tok) > 2 and tok not in self.user_words:
+                    # long compounds also index their single characters' bigrams for recall
+                    out.extend(tok[i:i + 2] for i in range(len(tok) - 1))
+        return out
+
+    def tokenize(self, text: str) -> list[str]:
+        """BM25 tokens of a text in either language (Chinese handled only when present)."""
+        tokens = english_tokens(text)
+        if has_cjk(text):
+            tokens += self.chinese_tokens(text)
+        return tokens
+
+    __call__ = tokenize
+
+
+_PLAIN = Tokenizer()
 
 
 def tokenize(text: str) -> list[str]:
-    """BM25 tokens of a text in either language (Chinese handled only when present)."""
-    tokens = english_tokens(text)
-    if has_cjk(text):
-        tokens += chinese_tokens(text)
-    return tokens
+    """Tokens with no user words and jieba's full dictionary: for callers without a KB (tests, tools).
+    Anything compared with KB tokens must use the KB's tokenizer (``knowledge_tokenizer``)."""
+    return _PLAIN.tokenize(text)

@@ -28,12 +28,13 @@ def test_second_load_is_cached_and_identical(small_kb, encoder, tmp_path):
     second, status2 = _build(small_kb, encoder, tmp_path)
     assert (status1, status2) == ("built", "cached")
     assert (first.vectors == second.vectors).all()
-    assert first.lexical_tokens == second.lexical_tokens
+    assert first.bm25.vocab == second.bm25.vocab
+    assert (first.bm25.data == second.bm25.data).all() and (first.bm25.indptr == second.bm25.indptr).all()
 
 
 def test_corrupted_index_is_detected_and_rebuilt(small_kb, encoder, tmp_path):
     data, _ = _build(small_kb, encoder, tmp_path)
-    target = data.path / "dense.faiss"
+    target = data.path / "dense.npy"
     raw = bytearray(target.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     target.write_bytes(bytes(raw))
@@ -76,3 +77,36 @@ def test_kb_change_changes_key(small_kb):
     from assistant.retrieval.index_cache import cache_key
 
     assert cache_key(small_kb, "m1") != cache_key(small_kb, "m2")
+
+
+def test_rebuild_after_an_edit_encodes_only_the_changed_texts(tmp_path, encoder):
+    """The embedding store: a second build with one text changed encodes one text, and every vector
+    equals a fresh encoding."""
+    import numpy as np
+
+    from assistant.retrieval.embedding_cache import encode_with_cache
+
+    calls: list[list[str]] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return encoder.encode(texts)
+
+    texts = ["what is a headless service", "pod to pod traffic", "NodePort range", "pod to pod traffic"]
+    first = encode_with_cache(texts, counting, tmp_path, "model-a")
+    assert [len(c) for c in calls] == [3]  # the repeated text is encoded once
+    calls.clear()
+    edited = texts[:2] + ["NodePort port range"] + texts[3:]
+    second = encode_with_cache(edited, counting, tmp_path, "model-a")
+    assert calls == [["NodePort port range"]]
+    assert np.allclose(second, encoder.encode(edited), atol=1e-6)
+    assert np.allclose(first[:2], second[:2])
+    calls.clear()
+    encode_with_cache(edited, counting, tmp_path, "model-b")  # another model never reuses vectors
+    assert [len(c) for c in calls] == [3]
+    from assistant.retrieval import embedding_cache
+
+    embedding_cache._path(tmp_path, "model-a").write_bytes(b"garbage")
+    calls.clear()
+    encode_with_cache(edited, counting, tmp_path, "model-a")  # a damaged store: encode again, no error
+    assert sum(len(c) for c in calls) == 3

@@ -48,7 +48,7 @@ def test_two_processes_building_the_index_at_once(built, tiny_kb):
     dirs = sorted(p.name for p in cache.iterdir() if "index" in p.name)
     assert len(dirs) == 1 and dirs[0].startswith("index-"), dirs  # no temporary or half-renamed leftovers
     data = read_index(cache / dirs[0], dirs[0].removeprefix("index-"))  # checksums verified
-    assert data.vectors.shape == (5, 384) and len(data.lexical_tokens) == 1
+    assert data.vectors.shape == (5, 384) and data.bm25.n_docs == 1
     again = run_all({"index": {"args": ["index"], "env": _env(tiny_kb, cache)}})["index"]
     assert _ok(again).out.startswith("index cached:")
 
@@ -61,7 +61,7 @@ def _copy(cache: Path, tmp_path: Path) -> tuple[Path, Path]:
 
 def test_corrupted_then_truncated_cache_detected_and_rebuilt_with_a_warning(built, tiny_kb, tmp_path):
     cache, index = _copy(built[0], tmp_path)
-    faiss_file = index / "dense.faiss"
+    faiss_file = index / "dense.npy"
     raw = bytearray(faiss_file.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     faiss_file.write_bytes(bytes(raw))
@@ -69,7 +69,7 @@ def test_corrupted_then_truncated_cache_detected_and_rebuilt_with_a_warning(buil
     run = run_all({"index": {"args": ["index"], "env": _env(tiny_kb, cache)}})["index"]
     assert _ok(run).out.startswith("index rebuilt:")
     (warning,) = _warnings(run)
-    assert "is damaged (dense.faiss checksum mismatch); rebuilding it" in warning
+    assert "is damaged (dense.npy checksum mismatch); rebuilding it" in warning
 
     meta.write_bytes(meta.read_bytes()[:40])  # truncated mid-write
     run = run_all({"ask": {"args": ["ask", "what is CoreDNS", "--format", "json"], "env": _env(tiny_kb, cache)}})["ask"]
