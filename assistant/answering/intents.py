@@ -36,10 +36,25 @@ class _LazyPatterns:
         self._source = patterns
         self._compiled: list[re.Pattern[str]] | None = None
 
-    def __iter__(self):
+    def compiled(self) -> list[re.Pattern[str]]:
         if self._compiled is None:
             self._compiled = [re.compile(p, re.IGNORECASE) for p in self._source]
-        return iter(self._compiled)
+        return self._compiled
+
+    def __iter__(self):
+        return iter(self.compiled())
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    def __getitem__(self, i):
+        return self.compiled()[i]
+
+    def __add__(self, other) -> list[re.Pattern[str]]:
+        return self.compiled() + list(other)
+
+    def __radd__(self, other) -> list[re.Pattern[str]]:
+        return list(other) + self.compiled()
 
 
 def _compile(patterns: list[str]) -> _LazyPatterns:
