@@ -45,8 +45,6 @@ class SentenceTransformerEncoder:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise ModelError(f"sentence-transformers is not installed: {exc}") from None
-        import os
-
         import torch
 
         torch.set_num_threads(_torch_threads())
