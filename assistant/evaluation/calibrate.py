@@ -47,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
                 if false_rate <= MAX_FALSE_ABSTENTION and (best is None or recall > best[1]):
                     best = (t, recall, false_rate)
             if best:
+                from assistant.retrieval.calibration import THRESHOLDS
+
+                current = THRESHOLDS.get((mode, lang))
+                verdict = "matches" if current is not None and abs(current - best[0]) < 5e-4 else "DIFFERS from"
+                print(f"{mode:8} {lang}: chosen {best[0]:.3f} {verdict} calibration.THRESHOLDS {current}")
                 combined = sum(1 for c, g in oos_rows if g or c < best[0]) / max(len(oos_rows), 1)
                 print(f"{mode:8} {lang}: with the scope guard: out-of-scope recall {combined:.2f}")
                 print(f"{mode:8} {lang}: threshold {best[0]:.3f}  out-of-scope recall {best[1]:.2f}  "

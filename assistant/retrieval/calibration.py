@@ -48,6 +48,30 @@ THRESHOLDS: dict[tuple[str, str], float] = {
 # areas, so its zh threshold sits below the calibrated 0.282 (0.40 recall, 1.4% false abstentions).
 
 
+# Typo correction (query.QueryExpander.fix_typos): a word outside the KB vocabulary is replaced by the
+# closest vocabulary word when their similarity ratio reaches this; difflib's own default is 0.6, 0.84
+# was chosen when typo correction was added (it fixes "heedless"/"netwrok" and leaves real words alone).
+TYPO_CUTOFF = 0.84
+
+
+def settings() -> dict[str, object]:
+    """Every retrieval knob with its value and where it comes from: the one place to read them
+    (``podtalk eval --format json`` echoes it; ``python -m assistant.evaluation.calibrate`` checks the
+    thresholds against it)."""
+    return {
+        "bm25": {"k1": BM25_K1, "b": BM25_B, "provenance": "textbook defaults, never tuned here"},
+        "dense_weight": {"value": dict(DENSE_WEIGHT), "provenance": "linear fusion, measured on eval/questions.yaml"},
+        "support": {"k": SUPPORT_K, "weight": SUPPORT_WEIGHT,
+                    "provenance": "dense rank blend, measured on eval/questions.yaml (held-out not worse)"},
+        "symptom_prior": {"value": SYMPTOM_PRIOR,
+                          "provenance": "measured on the dev and the held-out set (see the comment above it)"},
+        "thresholds": {"value": {f"{m}/{lang}": t for (m, lang), t in THRESHOLDS.items()},
+                       "provenance": "python -m assistant.evaluation.calibrate on eval/questions.yaml "
+                                     "(lexical zh lowered by hand, see the comment)"},
+        "typo_cutoff": {"value": TYPO_CUTOFF, "provenance": "chosen when typo correction was added"},
+    }
+
+
 def dense_rank_score(best: np.ndarray, support: np.ndarray) -> np.ndarray:
     """An entry's dense ranking score from its best vector and the mean of its best SUPPORT_K."""
     return (best + SUPPORT_WEIGHT * support) / (1.0 + SUPPORT_WEIGHT)

@@ -39,7 +39,10 @@ class QueryExpander:
         """The vocabulary word most similar to ``word`` (ratio >= 0.84), or None."""
         from rapidfuzz import fuzz, process
 
-        found = process.extract(word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=84, limit=None)
+        from assistant.retrieval.calibration import TYPO_CUTOFF
+
+        found = process.extract(word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF * 100,
+                                limit=None)
         # ties go to the lexicographically largest word, as difflib's get_close_matches did
         return max(found, key=lambda m: (m[1], m[0]))[0] if found else None
 

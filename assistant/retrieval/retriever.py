@@ -159,8 +159,11 @@ class Retriever:
                 from assistant.retrieval.st_encoder import SentenceTransformerEncoder
 
                 return SentenceTransformerEncoder()
-            except Exception:  # noqa: BLE001 - any failure: fall back to the NumPy encoder
-                pass
+            except Exception as exc:  # noqa: BLE001 - any failure: fall back to the NumPy encoder, and say so
+                import warnings
+
+                warnings.warn(f"sentence-transformers unavailable ({type(exc).__name__}: {exc}); "
+                              "building the index with the NumPy encoder (same vectors, slower)", stacklevel=2)
         return self._encoder_or_none()
 
     def _cached_bm25(self) -> BM25Weights:

@@ -12,6 +12,28 @@ from assistant.errors import ModelError
 from assistant.retrieval.model_files import model_dir, set_offline
 
 
+def _torch_threads() -> int:
+    """Intra-op threads for torch: the cores nobody else is using (at least one).
+
+    On a busy 2-core machine (CI, a chat session, other builds) torch's OpenMP threads spin against the
+    other work: encoding 400 KB of texts took 15.0 s with 2 threads and 4.5 s with 1, the whole index
+    70.6 s vs 25.7 s (measured). On an idle machine every core helps. So: cores minus the 1-minute load
+    average, at least 1; ``PODTALK_TORCH_THREADS`` overrides.
+    """
+    import os
+
+    cores = os.cpu_count() or 1
+    try:
+        return max(1, int(os.environ["PODTALK_TORCH_THREADS"]))
+    except (KeyError, ValueError):
+        pass
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return 1
+    return max(1, min(cores, int(cores - load + 0.5)))
+
+
 class SentenceTransformerEncoder:
     """Encode texts with ``sentence_transformers.SentenceTransformer`` on the CPU."""
 
@@ -23,17 +45,9 @@ class SentenceTransformerEncoder:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise ModelError(f"sentence-transformers is not installed: {exc}") from None
-        import os
-
         import torch
 
-        # one intra-op thread: on this 2-core machine (busy, as CI and a chat session make it) torch's
-        # two OpenMP threads spin against each other: encoding 400 KB texts took 15.0 s with 2 threads
-        # and 4.5 s with 1, the whole index 70.6 s vs 25.7 s (measured); PODTALK_TORCH_THREADS overrides
-        try:
-            torch.set_num_threads(max(1, int(os.environ.get("PODTALK_TORCH_THREADS", "1"))))
-        except ValueError:
-            torch.set_num_threads(1)
+        torch.set_num_threads(_torch_threads())
         self.model = SentenceTransformer(str(model_dir()), device="cpu", local_files_only=True)
         getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = getter()
