@@ -32,6 +32,11 @@ class Answer:
     topic: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def causes(self) -> list[dict[str, Any]]:
+        """Ranked likely causes ``[{"id", "score", "title"}]`` when the diagnosis read the question, else []."""
+        return self.extra.get("causes", [])
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "question": self.question, "lang": self.lang, "intent": self.intent,
@@ -40,6 +45,9 @@ class Answer:
         }
         if self.extra.get("computed"):
             out["computed"] = self.extra["computed"]
+        for key in ("clues", "causes", "narrowing"):  # set by the diagnosis (assistant.diagnosis.ask)
+            if self.extra.get(key):
+                out[key] = self.extra[key]
         if self.degraded:
             out["degraded"] = True
             out["degraded_reason"] = self.degraded_reason
@@ -66,6 +74,8 @@ class Context:
     """Kind of the previous computed answer (``service-dns``...), or None."""
     entities: Any = None
     """Names the previous computed answer used (``answering.entities.Entities``), or None."""
+    diagnosis: Any = None
+    """The chat's ``assistant.diagnosis.DiagnosisSession`` (a pending narrowing question), or None."""
 
 
 class Assistant:
@@ -95,6 +105,10 @@ class Assistant:
         q_lang = detect_lang(question)
         out_lang = q_lang if lang in ("auto", "", None) else lang
         result = answer_question(self, question, q_lang=q_lang, out_lang=out_lang, mode=retriever,
+                                 allow_dense=allow_dense, context=context)
+        from assistant.diagnosis.ask import diagnose_answer  # symptom reports and pastes: the diagnosis answers
+
+        result = diagnose_answer(self, question, result, q_lang=q_lang, out_lang=out_lang, mode=retriever,
                                  allow_dense=allow_dense, context=context)
         result.timing_ms["total"] = round((time.perf_counter() - t0) * 1000, 2)
         return result

@@ -1,0 +1,103 @@
+"""Rank causes from clues and symptom similarity.
+
+A cause gains from each of its ``signatures`` found in the text, each ``rule_in`` clue, and from how
+close the text is to its symptom phrases; a clue is worth more the fewer causes it points to (``no
+route to host`` says less than ``plugin/loop``). A ``rule_out`` clue the asker reported demotes the
+cause and is remembered as ``ruled_out_by`` (the answer says what it excluded and never repeats that
+cause's check). Scores are a softmax over the raw evidence, so they read as shares of belief.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.diagnosis.catalog import Catalog, Cause
+from assistant.diagnosis.clues import ClueHit
+
+SIGNATURE_WEIGHT = (1.0, 3.0)     # base + spread / sqrt(number of causes the clue points to)
+OBSERVATION_WEIGHT = (0.8, 1.8)
+ENVIRONMENT_WEIGHT = (0.25, 0.9)
+RULE_IN_SIGNATURE_FACTOR = 0.7    # a signature listed under rule_in counts a little less
+DENSE_WEIGHT, DENSE_FLOOR = 5.0, 0.25
+LEXICAL_WEIGHT = 3.0
+RULED_OUT_FACTOR = 0.15
+TEMPERATURE = 1.0
+
+
+@dataclass
+class RankedCause:
+    """One cause with the evidence that ranked it."""
+
+    cause: Cause
+    raw: float
+    score: float = 0.0
+    evidence: list[str] = field(default_factory=list)
+    ruled_out_by: list[str] = field(default_factory=list)
+    similarity: float = 0.0
+
+    @property
+    def id(self) -> str:
+        return self.cause.id
+
+
+_POINTING: dict[int, dict[str, int]] = {}
+
+
+def _pointing(catalog: Catalog) -> dict[str, int]:
+    """How many causes each clue points to (signatures and rule_in), per catalog."""
+    cached = _POINTING.get(id(catalog))
+    if cached is not None:
+        return cached
+    counts: dict[str, int] = {}
+    for c in catalog.causes:
+        for cid in set(c.signatures) | set(c.rule_in):
+            counts[cid] = counts.get(cid, 0) + 1
+    _POINTING[id(catalog)] = counts
+    return counts
+
+
+def clue_weight(kind: str, pointing: int) -> float:
+    base, spread = {"signature": SIGNATURE_WEIGHT, "observation": OBSERVATION_WEIGHT}.get(kind, ENVIRONMENT_WEIGHT)
+    return base + spread / math.sqrt(max(1, pointing))
+
+
+def rank(catalog: Catalog, clues: list[ClueHit], *, lexical: np.ndarray | None = None,
+         dense: np.ndarray | None = None) -> list[RankedCause]:
+    """Every cause, best first."""
+    found = {h.id: h for h in clues}
+    pointing = _pointing(catalog)
+    kinds = {c.id: c.kind for c in catalog.clues}
+    ranked: list[RankedCause] = []
+    for i, cause in enumerate(catalog.causes):
+        raw = 0.0
+        evidence: list[str] = []
+        for cid in cause.signatures:
+            if cid in found:
+                raw += clue_weight(kinds.get(cid, "signature"), pointing.get(cid, 1))
+                evidence.append(cid)
+        for cid in cause.rule_in:
+            if cid in found and cid not in evidence:
+                w = clue_weight(kinds.get(cid, "observation"), pointing.get(cid, 1))
+                raw += w * (RULE_IN_SIGNATURE_FACTOR if kinds.get(cid) == "signature" else 1.0)
+                evidence.append(cid)
+        sim = 0.0
+        if dense is not None:
+            sim += DENSE_WEIGHT * max(0.0, float(dense[i]) - DENSE_FLOOR)
+        if lexical is not None:
+            sim += LEXICAL_WEIGHT * float(lexical[i])
+        raw += sim
+        out = [cid for cid in cause.rule_out if cid in found]
+        if out:
+            raw *= RULED_OUT_FACTOR
+        ranked.append(RankedCause(cause, raw, evidence=evidence, ruled_out_by=out, similarity=sim))
+    if ranked:
+        m = max(r.raw for r in ranked)
+        exps = [math.exp((r.raw - m) / TEMPERATURE) for r in ranked]
+        total = sum(exps)
+        for r, e in zip(ranked, exps):
+            r.score = e / total
+    ranked.sort(key=lambda r: (-r.raw, r.id))
+    return ranked
