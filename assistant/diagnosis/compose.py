@@ -22,6 +22,8 @@ NEXT_CANDIDATES = 3
 EXCLUDED_SHOWN = 3
 EXCLUDED_MIN_RAW = 1.0
 """A ruled-out cause is worth mentioning only if it would otherwise have been a candidate."""
+SILENT_CLUES = {"obs-failure-reported"}
+"""Clues that only tell a symptom report from a question; repeating them to the asker says nothing."""
 SOURCES_MARKER = {"en": "Sources:", "zh": "参考文档："}
 
 
@@ -63,6 +65,8 @@ def compose_diagnosis(diagnosis: Diagnosis, catalog, kb: KnowledgeBase | None = 
     lang = lang if lang in ("en", "zh") else "en"
     reported = []
     for h in diagnosis.clues:
+        if h.id in SILENT_CLUES:
+            continue
         label = _label(diagnosis, catalog, h.id, lang)
         quote = _quote(h.text) if h.kind == "signature" and h.origin != "answer" else ""
         if quote and quote.lower() in label.lower():

@@ -21,8 +21,10 @@ SIGNATURE_WEIGHT = (1.0, 3.0)     # base + spread / sqrt(number of causes the cl
 OBSERVATION_WEIGHT = (0.8, 1.8)
 ENVIRONMENT_WEIGHT = (0.25, 0.9)
 RULE_IN_SIGNATURE_FACTOR = 0.7    # a signature listed under rule_in counts a little less
-DENSE_WEIGHT, DENSE_FLOOR = 5.0, 0.25
-LEXICAL_WEIGHT = 3.0
+DENSE_RELATIVE_WEIGHT = 2.5   # (cos - median) / (best - median): which causes read most like the text
+DENSE_ABSOLUTE_WEIGHT, DENSE_FLOOR = 3.0, 0.45   # a phrase that is really close earns on its own
+LEXICAL_WEIGHT = 2.0          # BM25 relative to the best cause, damped when even the best is weak
+LEXICAL_SATURATION = 8.0
 RULED_OUT_FACTOR = 0.15
 TEMPERATURE = 1.0
 
@@ -64,12 +66,29 @@ def clue_weight(kind: str, pointing: int) -> float:
     return base + spread / math.sqrt(max(1, pointing))
 
 
+def similarity_parts(n: int, lexical: np.ndarray | None, dense: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Evidence from symptom similarity, per cause: relative to the other causes (a long paste is close
+    to everything in absolute terms) plus an absolute bonus for a really close phrase."""
+    dense_part = np.zeros(n, dtype=np.float32)
+    lexical_part = np.zeros(n, dtype=np.float32)
+    if dense is not None and n:
+        med, best = float(np.median(dense)), float(dense.max())
+        rel = np.clip((dense - med) / max(best - med, 1e-6), 0.0, 1.0)
+        dense_part = DENSE_RELATIVE_WEIGHT * rel + DENSE_ABSOLUTE_WEIGHT * np.clip(dense - DENSE_FLOOR, 0.0, None)
+    if lexical is not None and n:
+        best = float(lexical.max())
+        if best > 0:
+            lexical_part = LEXICAL_WEIGHT * (lexical / best) * (best / (best + LEXICAL_SATURATION)) * 2.0
+    return dense_part, lexical_part
+
+
 def rank(catalog: Catalog, clues: list[ClueHit], *, lexical: np.ndarray | None = None,
          dense: np.ndarray | None = None) -> list[RankedCause]:
     """Every cause, best first."""
     found = {h.id: h for h in clues}
     pointing = _pointing(catalog)
     kinds = {c.id: c.kind for c in catalog.clues}
+    dense_part, lexical_part = similarity_parts(len(catalog.causes), lexical, dense)
     ranked: list[RankedCause] = []
     for i, cause in enumerate(catalog.causes):
         raw = 0.0
@@ -83,11 +102,7 @@ def rank(catalog: Catalog, clues: list[ClueHit], *, lexical: np.ndarray | None =
                 w = clue_weight(kinds.get(cid, "observation"), pointing.get(cid, 1))
                 raw += w * (RULE_IN_SIGNATURE_FACTOR if kinds.get(cid) == "signature" else 1.0)
                 evidence.append(cid)
-        sim = 0.0
-        if dense is not None:
-            sim += DENSE_WEIGHT * max(0.0, float(dense[i]) - DENSE_FLOOR)
-        if lexical is not None:
-            sim += LEXICAL_WEIGHT * float(lexical[i])
+        sim = float(dense_part[i] + lexical_part[i])
         raw += sim
         out = [cid for cid in cause.rule_out if cid in found]
         if out:

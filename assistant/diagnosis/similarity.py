@@ -78,14 +78,13 @@ class SymptomMatcher:
 
     # -- lexical ---------------------------------------------------------------------------------
     def lexical(self, text: str, lang: str) -> np.ndarray:
-        """BM25 of ``text`` against each cause's phrases, scaled to [0, 1] by a soft saturation."""
+        """BM25 of ``text`` against each cause's phrases (raw scores)."""
         key = "zh" if lang == "zh" else "en"
         if key not in self._bm25:
             tok = tokenize if key == "zh" else english_tokens
             self._bm25[key] = _BM25([tok(_doc(c, key)) for c in self.catalog.causes])
         q = tokenize(text) if key == "zh" else english_tokens(text)
-        raw = self._bm25[key].scores(q)
-        return raw / (raw + 8.0)
+        return self._bm25[key].scores(q)
 
     # -- dense -----------------------------------------------------------------------------------
     def _encoder(self):
