@@ -84,8 +84,12 @@ class Cause:
     def sources(self) -> list[str]:
         return self.data["sources"]
 
+    @property
+    def requires(self) -> list[str]:
+        return self.data.get("requires", [])
+
     def clue_ids(self) -> set[str]:
-        return set(self.signatures) | set(self.rule_in) | set(self.rule_out)
+        return set(self.signatures) | set(self.rule_in) | set(self.rule_out) | set(self.requires)
 
 
 @dataclass(frozen=True)
@@ -154,10 +158,11 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _compile(path: Path, where: str, patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    """ASCII word boundaries: ``\\bipvs`` must match in "在ipvs模式" (a CJK letter is no ASCII word character)."""
     out = []
     for p in patterns:
         try:
-            out.append(re.compile(p, re.IGNORECASE | re.MULTILINE))
+            out.append(re.compile(p, re.IGNORECASE | re.MULTILINE | re.ASCII))
         except re.error as exc:
             raise KBError(f"{path}: {where}: pattern {p!r} does not compile: {exc}") from None
     return tuple(out)

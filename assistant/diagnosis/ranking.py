@@ -26,6 +26,7 @@ DENSE_ABSOLUTE_WEIGHT, DENSE_FLOOR = 3.0, 0.45   # a phrase that is really close
 LEXICAL_WEIGHT = 2.0          # BM25 relative to the best cause, damped when even the best is weak
 LEXICAL_SATURATION = 8.0
 RULED_OUT_FACTOR = 0.15
+MISSING_REQUIREMENT_FACTOR = 0.5
 TEMPERATURE = 1.0
 
 
@@ -104,6 +105,8 @@ def rank(catalog: Catalog, clues: list[ClueHit], *, lexical: np.ndarray | None =
                 evidence.append(cid)
         sim = float(dense_part[i] + lexical_part[i])
         raw += sim
+        if cause.requires and not any(cid in found for cid in cause.requires):
+            raw *= MISSING_REQUIREMENT_FACTOR
         out = [cid for cid in cause.rule_out if cid in found]
         if out:
             raw *= RULED_OUT_FACTOR
