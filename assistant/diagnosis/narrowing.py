@@ -3,7 +3,7 @@
 A question separates two causes when one of its choices would count for one and not the other (a
 choice's clue is in one cause's signatures/rule_in but not the other's, or in its rule_out). The
 question that separates the top two and most other close pairs wins; questions already asked, or
-whose every clue is already known, are skipped.
+that the asker already answered (every clue of one choice is known), are skipped.
 """
 
 from __future__ import annotations
@@ -44,14 +44,14 @@ def choose(catalog: Catalog, ranked: list[RankedCause], known: set[str], asked: 
     for q in catalog.narrowing:
         if q.id in asked:
             continue
-        clue_ids = {c for ch in q.choices for c in ch.clues}
-        if clue_ids and clue_ids <= known:
-            continue
+        if any(ch.clues and set(ch.clues) <= known for ch in q.choices):
+            continue  # the asker already said which choice holds
         effects = [[_effect(r.cause, ch) for ch in q.choices] for r in top]
-        if effects[0] == effects[1]:
-            continue  # does not tell the two leaders apart
+        if effects[0] == effects[1] or 1 not in effects[0] + effects[1]:
+            continue  # does not tell the two leaders apart, or no answer would confirm either
         pairs = sum(1 for i in range(len(top)) for j in range(i + 1, len(top)) if effects[i] != effects[j])
-        value = pairs + 2.0
+        support = sum(1 for row in effects if 1 in row)  # causes some answer would confirm
+        value = pairs + 0.5 * support
         if best is None or value > best[0]:
             best = (value, q)
     return best[1] if best else None
