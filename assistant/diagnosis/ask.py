@@ -24,7 +24,8 @@ from assistant.diagnosis.session import DiagnosisSession
 
 MAX_PASTE_CHARS = 64_000
 SOURCE_COUNT = 5
-RELATED_BOOST = 0.5
+RELATED_BOOST = 0.3
+STRONG_SIMILARITY = 5.0
 """Score added to a KB entry the leading cause names in ``related`` (scaled by the cause's share)."""
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
@@ -37,26 +38,50 @@ def clean_paste(text: str) -> str:
 
 
 def is_symptom_report(d: Diagnosis, intent: str | None) -> bool:
-    """Pasted output, an error signature, an observation, or a troubleshooting question."""
+    """Pasted output, an error signature, a reported failure, or a troubleshooting question (an
+    observation alone is not enough: "how does cross-node traffic work" reports nothing)."""
     kinds = {h.kind for h in d.clues}
-    return bool(d.pasted) or "signature" in kinds or "observation" in kinds or intent == "troubleshooting"
+    return bool(d.pasted) or "signature" in kinds or "obs-failure-reported" in d.clue_ids \
+        or intent == "troubleshooting"
+
+
+def has_evidence(d: Diagnosis) -> bool:
+    """The leading cause rests on a clue, or on a symptom phrase that reads almost like the text."""
+    top = d.top
+    return top is not None and (bool(top.evidence) or top.similarity >= STRONG_SIMILARITY)
+
+
+def lead_entry(d: Diagnosis, kb: Any) -> str | None:
+    """The KB entry that should lead the sources: of the leading cause's ``related`` entries, its
+    troubleshooting entry (the checklist around the check), else the one on the cause's own topic,
+    else the first."""
+    top = d.top
+    if top is None:
+        return None
+    related = [rid for rid in top.cause.related if rid in kb.by_id]
+    for want in ("troubleshooting", top.cause.topic):
+        for rid in related:
+            if kb.by_id[rid].topic == want:
+                return rid
+    return related[0] if related else None
 
 
 def rerank_sources(assistant: Any, d: Diagnosis, text: str, lang: str, mode: str, allow_dense: bool) -> list[dict]:
-    """KB sources re-ranked by the diagnosis: entries the likely causes name in ``related`` gain in
-    proportion to the cause's score, the leading cause's first related entry the most."""
+    """KB sources re-ranked by the diagnosis: the leading cause's lead entry first, then entries the
+    likely causes name in ``related`` (in proportion to each cause's score), then the retrieval's order."""
     kb = assistant.kb
-    retrieval = assistant.retriever.search(text[:2000] or " ", mode=mode, k=len(kb.entries), lang=lang,
+    query = " ".join(text.split())[:2000]  # as the pipeline searched it: the query vector is cached
+    retrieval = assistant.retriever.search(query or " ", mode=mode, k=len(kb.entries), lang=lang,
                                            allow_dense=allow_dense, symptom=True)
-    scores = {h.entry.id: float(h.score) for h in retrieval.hits}
-    boosted = dict(scores)
+    boosted = {h.entry.id: float(h.score) for h in retrieval.hits}
     live = d.live[:3]
     for rank_i, r in enumerate(live):
         share = r.score / max(live[0].score, 1e-9)
         for pos, rid in enumerate(r.cause.related):
             if rid in boosted:
-                boosted[rid] += RELATED_BOOST * share * (1.0 if rank_i == 0 and pos == 0 else 0.7 / (1 + pos))
-    order = sorted(boosted, key=lambda i: (-boosted[i], i))[:max(SOURCE_COUNT, 3)]
+                boosted[rid] += RELATED_BOOST * share / (1 + pos)
+    lead = lead_entry(d, kb)
+    order = sorted(boosted, key=lambda i: (i != lead, -boosted[i], i))[:max(SOURCE_COUNT, 3)]
     out_lang = lang if lang in ("en", "zh") else "en"
     return [{"id": i, "topic": kb.by_id[i].topic, "title": kb.by_id[i].title(out_lang),
              "score": round(boosted[i], 4), "url": kb.by_id[i].url} for i in order]
@@ -129,7 +154,7 @@ def diagnose_answer(assistant: Any, question: str, answer: Any, *, q_lang: str, 
         return answer
     if answer.abstained and not has_signature:
         return answer
-    if not d.confident:
+    if not d.confident or not has_evidence(d):
         return answer
     if session is not None:
         session.current = d

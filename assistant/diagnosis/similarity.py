@@ -20,8 +20,8 @@ from assistant.diagnosis.catalog import Catalog, Cause
 from assistant.retrieval.text import english_tokens, tokenize
 
 BM25_K1, BM25_B = 1.2, 0.75
-MAX_QUERY_CHARS = 1200
-"""Dense similarity reads the first part of a long paste only (the model truncates anyway)."""
+MAX_QUERY_CHARS = 2000
+"""As ``clean_question`` caps a question: the retriever's cached query vector is reused."""
 
 
 def _first_sentence(text: str) -> str:
@@ -156,11 +156,18 @@ class SymptomMatcher:
             return None
         try:
             vectors, owners = self._phrase_vectors(encoder)
-            query = text[:MAX_QUERY_CHARS]
+            # the same string the retriever encodes for this question, so its query cache answers
+            query = " ".join(text.split())[:MAX_QUERY_CHARS]
             dq = self.retriever.dense_query(query, lang) if hasattr(self.retriever, "dense_query") else query
             if not dq.strip():
                 return None
-            qv = np.asarray(encoder.encode([dq]), dtype=np.float32)[0]
+            cache = getattr(self.retriever, "_query_cache", None)
+            qv = cache.get(dq) if isinstance(cache, dict) else None
+            if qv is None:
+                qv = np.asarray(encoder.encode([dq]), dtype=np.float32)
+                if isinstance(cache, dict) and len(cache) < 2048:
+                    cache[dq] = qv
+            qv = np.asarray(qv, dtype=np.float32).reshape(-1)
         except Exception:  # the model failing here must not cost the answer: lexical still ranks
             self._dense_failed = True
             return None
