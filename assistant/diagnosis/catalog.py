@@ -115,8 +115,6 @@ class Catalog:
     clues: list[Clue]
     narrowing: list[Narrowing] = field(default_factory=list)
     root: Path | None = None
-    area_requires: dict[str, list[str]] = field(default_factory=dict)
-    """``kb/causes/areas.yaml``: clues without which an area's causes keep half their evidence."""
 
     @cached_property
     def cause_by_id(self) -> dict[str, Cause]:
@@ -240,32 +238,13 @@ def load_catalog(root: Path | None = None) -> Catalog:
             raise KBError(f"{path}: signatures/rule_in/rule_out: undefined clue ids: {', '.join(unknown)}")
         cause_seen[cause.id] = path
         causes.append(cause)
-    area_requires = _load_area_requires(root / "causes" / "areas.yaml", seen.keys())
     narrowing = load_narrowing(root / "narrowing.yaml")
     for q in narrowing:
         for ch in q.choices:
             unknown = sorted(set(ch.clues) - seen.keys())
             if unknown:
                 raise KBError(f"{root / 'narrowing.yaml'}: {q.id}: choices: undefined clue ids: {', '.join(unknown)}")
-    return Catalog(causes=causes, clues=clues, narrowing=narrowing, root=root, area_requires=area_requires)
-
-
-def _load_area_requires(path: Path, defined) -> dict[str, list[str]]:
-    if not path.exists():
-        return {}
-    data = _read_yaml(path) or {}
-    areas = _schema("cause.schema.json")["properties"]["area"]["enum"]
-    if not isinstance(data, dict):
-        raise KBError(f"{path}: expected a mapping of area -> [clue ids]")
-    for area, ids in data.items():
-        if area not in areas:
-            raise KBError(f"{path}: {area}: unknown area (known: {', '.join(areas)})")
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise KBError(f"{path}: {area}: expected a list of clue ids")
-        unknown = sorted(set(ids) - set(defined))
-        if unknown:
-            raise KBError(f"{path}: {area}: undefined clue ids: {', '.join(unknown)}")
-    return {a: list(ids) for a, ids in data.items()}
+    return Catalog(causes=causes, clues=clues, narrowing=narrowing, root=root)
 
 
 _CATALOGS: dict[str, Catalog] = {}

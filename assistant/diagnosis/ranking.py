@@ -107,9 +107,6 @@ def rank(catalog: Catalog, clues: list[ClueHit], *, lexical: np.ndarray | None =
         raw += sim
         if cause.requires and not any(cid in found for cid in cause.requires):
             raw *= MISSING_REQUIREMENT_FACTOR
-        area_needs = catalog.area_requires.get(cause.area)
-        if area_needs and not any(cid in found for cid in area_needs):
-            raw *= MISSING_REQUIREMENT_FACTOR
         out = [cid for cid in cause.rule_out if cid in found]
         if out:
             raw *= RULED_OUT_FACTOR
