@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "default $PODTALK_MAX_BYTES or 10 MiB)")
     _common(p)
 
+    p = sub.add_parser("diagnose", help="read pasted command output or error text, rank likely causes")
+    p.add_argument("file", help="a file with the output, or '-' for stdin")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--lang", choices=["auto", "en", "zh"], default="auto", help="answer language (default: the text's)")
+    p.add_argument("--max-bytes", metavar="N", help="refuse input larger than N bytes (default $PODTALK_MAX_BYTES or 10 MiB)")
+
     p = sub.add_parser("eval", help="run the answer-quality and inspection evaluation")
     p.add_argument("--questions", help="question set (default: eval/questions.yaml)")
     p.add_argument("--manifests", help="manifest case directory (default: eval/manifests)")
@@ -117,6 +123,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run(args.file, fmt=args.format, fail_on=args.fail_on, namespace=args.namespace,
                    cluster_domain=args.cluster_domain, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr,
                    max_bytes=max_bytes)
+    if args.command == "diagnose":
+        from assistant.diagnosis.command import run as run_diagnose
+        from assistant.inspection.command import parse_size
+
+        max_bytes = parse_size(args.max_bytes) if args.max_bytes is not None else None
+        return run_diagnose(args.file, fmt=args.format, lang=args.lang, stdin=sys.stdin, stdout=sys.stdout,
+                            stderr=sys.stderr, max_bytes=max_bytes)
     if args.command == "eval":
         from assistant.evaluation.runner import run_cli
 
@@ -143,8 +156,13 @@ def cmd_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         if stdin.isatty():
             print("podtalk: 'ask -' reads questions from stdin; pipe some in (one per line)", file=sys.stderr)
             return EXIT_USAGE
-        questions = [ln.rstrip("\n") for ln in stdin]
-        questions = [q for q in questions if q.strip()]
+        raw = stdin.read()
+        from assistant.diagnosis.pasted import looks_like_pasted_output
+
+        if looks_like_pasted_output(raw):  # pasted command output is one input, not one question per line
+            questions = [raw]
+        else:
+            questions = [q for q in (ln.rstrip("\r") for ln in raw.split("\n")) if q.strip()]
         if not questions:
             print("podtalk: no questions on stdin", file=sys.stderr)
             return EXIT_USAGE

@@ -7,10 +7,13 @@ delegates; ``Answer`` and ``Context`` live in ``assistant.answering.types`` and 
 
 from __future__ import annotations
 
+import time
+
 from assistant.answering.pipeline import MIN_SOURCES, AnswerPipeline, AnswerSettings
 from assistant.answering.types import Answer, Context
 from assistant.knowledge.loader import KnowledgeBase, load_kb
 from assistant.retrieval.retriever import Retrieval, Retriever
+from assistant.retrieval.text import detect_lang
 
 __all__ = ["MIN_SOURCES", "Answer", "Assistant", "Context"]
 
@@ -37,5 +40,17 @@ class Assistant:
 
     def ask(self, question: str, *, lang: str = "auto", retriever: str = "hybrid",
             allow_dense: bool = True, context: Context | None = None) -> Answer:
-        """Answer one question. ``lang`` auto-detects; ``allow_dense=False`` answers lexically."""
-        return self.pipeline.ask(question, lang=lang, mode=retriever, allow_dense=allow_dense, context=context)
+        """Answer one question. ``lang`` auto-detects; ``allow_dense=False`` answers lexically.
+
+        Symptom reports and pasted command output are then read by the diagnosis, which may answer
+        instead (likely causes, the check that tells them apart, the fix)."""
+        from assistant.diagnosis.ask import diagnose_answer  # imported on first use: it loads the causes
+
+        t0 = time.perf_counter()
+        result = self.pipeline.ask(question, lang=lang, mode=retriever, allow_dense=allow_dense, context=context)
+        q_lang = detect_lang(question)
+        out_lang = q_lang if lang in ("auto", "", None) else lang
+        result = diagnose_answer(self, question, result, q_lang=q_lang, out_lang=out_lang, mode=retriever,
+                                 allow_dense=allow_dense, context=context)
+        result.timing_ms["total"] = round((time.perf_counter() - t0) * 1000, 2)
+        return result

@@ -28,6 +28,11 @@ class Answer:
     topic: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def causes(self) -> list[dict[str, Any]]:
+        """Ranked likely causes ``[{"id", "score", "title"}]`` when the diagnosis read the question, else []."""
+        return self.extra.get("causes", [])
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "question": self.question, "lang": self.lang, "intent": self.intent,
@@ -36,6 +41,9 @@ class Answer:
         }
         if self.extra.get("computed"):
             out["computed"] = self.extra["computed"]
+        for key in ("clues", "causes", "narrowing"):  # set by the diagnosis (assistant.diagnosis.ask)
+            if self.extra.get(key):
+                out[key] = self.extra[key]
         if self.degraded:
             out["degraded"] = True
             out["degraded_reason"] = self.degraded_reason
@@ -62,3 +70,5 @@ class Context:
     """Kind of the previous computed answer (``service-dns``...), or None."""
     entities: Entities | None = None
     """Names the previous computed answer used, or None."""
+    diagnosis: Any = None
+    """The chat's ``assistant.diagnosis.DiagnosisSession`` (a pending narrowing question), or None."""

@@ -1,0 +1,260 @@
+"""Load the diagnosis data: causes (``kb/causes/<area>/<id>.yaml``), clue definitions
+(``kb/clues/*.yaml``) and narrowing questions (``kb/narrowing.yaml``), validated on load.
+
+Like the KB loader, a broken file is a :class:`~assistant.errors.KBError` that names the file and the
+field (schema errors, a file name that is not the id, an area that is not the folder, an unknown topic,
+a duplicate id, a regex that does not compile, a clue id no clue file defines). Links to KB entries
+(``related``) are checked against a loaded KB by :meth:`Catalog.problems`, which the tests run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.errors import KBError
+from assistant.knowledge.loader import TOPIC_IDS, KnowledgeBase
+
+HERE = Path(__file__).parent
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+CLUE_KINDS = ("signature", "observation", "environment")
+
+
+@dataclass(frozen=True)
+class Clue:
+    """What a text can reveal: an error signature, an observation, or the environment."""
+
+    id: str
+    kind: str
+    label: dict[str, str]
+    patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...] = ()
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One cause of a pod-communication failure; ``data`` is the validated YAML mapping."""
+
+    data: dict[str, Any]
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def area(self) -> str:
+        return self.data["area"]
+
+    @property
+    def topic(self) -> str:
+        return self.data["topic"]
+
+    def text(self, name: str, lang: str) -> str:
+        """A bilingual text field (title, summary, fix) in ``lang``."""
+        return self.data[name][lang]
+
+    def title(self, lang: str = "en") -> str:
+        return self.data["title"][lang]
+
+    @property
+    def signatures(self) -> list[str]:
+        return self.data["signatures"]
+
+    @property
+    def rule_in(self) -> list[str]:
+        return self.data["rule_in"]
+
+    @property
+    def rule_out(self) -> list[str]:
+        return self.data["rule_out"]
+
+    @property
+    def related(self) -> list[str]:
+        return self.data["related"]
+
+    @property
+    def sources(self) -> list[str]:
+        return self.data["sources"]
+
+    @property
+    def requires(self) -> list[str]:
+        return self.data.get("requires", [])
+
+    def clue_ids(self) -> set[str]:
+        return set(self.signatures) | set(self.rule_in) | set(self.rule_out) | set(self.requires)
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: dict[str, str]
+    clues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """A question with numbered choices; each choice stands for clue ids the asker confirms."""
+
+    id: str
+    text: dict[str, str]
+    choices: tuple[Choice, ...]
+
+
+@dataclass
+class Catalog:
+    """Every cause, clue and narrowing question, by id."""
+
+    causes: list[Cause]
+    clues: list[Clue]
+    narrowing: list[Narrowing] = field(default_factory=list)
+    root: Path | None = None
+
+    @cached_property
+    def cause_by_id(self) -> dict[str, Cause]:
+        return {c.id: c for c in self.causes}
+
+    @cached_property
+    def clue_by_id(self) -> dict[str, Clue]:
+        return {c.id: c for c in self.clues}
+
+    def problems(self, kb: KnowledgeBase) -> list[str]:
+        """Links that point nowhere: ``related`` ids that are not KB entries, one message per cause."""
+        out = []
+        for c in self.causes:
+            missing = [r for r in c.related if r not in kb.by_id]
+            if missing:
+                out.append(f"{c.path}: related: not KB entry ids: {', '.join(missing)}")
+        return out
+
+
+@lru_cache(maxsize=4)
+def _schema(name: str) -> dict[str, Any]:
+    return json.loads((HERE / name).read_text(encoding="utf-8"))
+
+
+def _schema_errors(data: Any, schema_name: str) -> list[str]:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(_schema(schema_name))
+    out = []
+    for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path]):
+        where = "/".join(str(p) for p in err.path) or "(top level)"
+        out.append(f"{where}: {err.message}")
+    return out
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - safe loader
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise KBError(f"{path}: cannot read: {exc}") from None
+
+
+def _compile(path: Path, where: str, patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    """ASCII word boundaries: ``\\bipvs`` must match in "在ipvs模式" (a CJK letter is no ASCII word character)."""
+    out = []
+    for p in patterns:
+        try:
+            out.append(re.compile(p, re.IGNORECASE | re.MULTILINE | re.ASCII))
+        except re.error as exc:
+            raise KBError(f"{path}: {where}: pattern {p!r} does not compile: {exc}") from None
+    return tuple(out)
+
+
+def load_cause(path: Path) -> Cause:
+    """Parse and check one cause file; raise ``KBError`` naming the file and the field."""
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise KBError(f"{path}: a cause must be a YAML mapping")
+    errors = _schema_errors(data, "cause.schema.json")
+    if errors:
+        raise KBError(f"{path}: invalid cause: " + "; ".join(errors[:5]))
+    if path.stem != data["id"]:
+        raise KBError(f"{path}: id: must equal the file name ({path.stem!r}), not {data['id']!r}")
+    if path.parent.name != data["area"]:
+        raise KBError(f"{path}: area: {data['area']!r} must be the folder name ({path.parent.name!r})")
+    if data["topic"] not in TOPIC_IDS:
+        raise KBError(f"{path}: topic: unknown topic id {data['topic']!r}")
+    return Cause(data=data, path=path)
+
+
+def load_clue_file(path: Path) -> list[Clue]:
+    data = _read_yaml(path) or []
+    errors = _schema_errors(data, "clue.schema.json")
+    if errors:
+        raise KBError(f"{path}: invalid clue file: " + "; ".join(errors[:5]))
+    out = []
+    for item in data:
+        kind_prefix = {"signature": "sig-", "observation": "obs-", "environment": "env-"}[item["kind"]]
+        if not item["id"].startswith(kind_prefix):
+            raise KBError(f"{path}: {item['id']}: kind {item['kind']} needs the id prefix {kind_prefix!r}")
+        pats = list(item["patterns"]) + list(item.get("zh_patterns", []))
+        out.append(Clue(id=item["id"], kind=item["kind"], label=item["label"],
+                        patterns=_compile(path, f"{item['id']}: patterns", pats),
+                        unless=_compile(path, f"{item['id']}: unless", item.get("unless", [])), path=path))
+    return out
+
+
+def load_narrowing(path: Path) -> list[Narrowing]:
+    if not path.exists():
+        return []
+    data = _read_yaml(path) or []
+    errors = _schema_errors(data, "narrowing.schema.json")
+    if errors:
+        raise KBError(f"{path}: invalid narrowing questions: " + "; ".join(errors[:5]))
+    return [Narrowing(id=q["id"], text=q["text"],
+                      choices=tuple(Choice(label=c["label"], clues=tuple(c["clues"])) for c in q["choices"]))
+            for q in data]
+
+
+def load_catalog(root: Path | None = None) -> Catalog:
+    """Load and cross-check causes, clues and narrowing questions under ``root`` (default: ``kb/``)."""
+    from assistant.paths import kb_dir
+
+    root = Path(root) if root else kb_dir()
+    clues: list[Clue] = []
+    seen: dict[str, Path] = {}
+    for path in sorted((root / "clues").glob("*.yaml")):
+        for clue in load_clue_file(path):
+            if clue.id in seen:
+                raise KBError(f"{path}: clue id {clue.id!r} is already defined in {seen[clue.id]}")
+            seen[clue.id] = path
+            clues.append(clue)
+    causes: list[Cause] = []
+    cause_seen: dict[str, Path] = {}
+    for path in sorted((root / "causes").glob("*/*.yaml")):
+        cause = load_cause(path)
+        if cause.id in cause_seen:
+            raise KBError(f"{path}: duplicate cause id {cause.id!r} (also in {cause_seen[cause.id]})")
+        unknown = sorted(cause.clue_ids() - seen.keys())
+        if unknown:
+            raise KBError(f"{path}: signatures/rule_in/rule_out: undefined clue ids: {', '.join(unknown)}")
+        cause_seen[cause.id] = path
+        causes.append(cause)
+    narrowing = load_narrowing(root / "narrowing.yaml")
+    for q in narrowing:
+        for ch in q.choices:
+            unknown = sorted(set(ch.clues) - seen.keys())
+            if unknown:
+                raise KBError(f"{root / 'narrowing.yaml'}: {q.id}: choices: undefined clue ids: {', '.join(unknown)}")
+    return Catalog(causes=causes, clues=clues, narrowing=narrowing, root=root)
+
+
+_CATALOGS: dict[str, Catalog] = {}
+
+
+def cached_catalog(root: Path | None = None) -> Catalog:
+    """One loaded catalog per root for the process (the CLI and the chat load it once)."""
+    from assistant.paths import kb_dir
+
+    key = str(Path(root) if root else kb_dir())
+    if key not in _CATALOGS:
+        _CATALOGS[key] = load_catalog(root)
+    return _CATALOGS[key]

@@ -1,0 +1,113 @@
+"""Turn a :class:`~assistant.diagnosis.diagnose.Diagnosis` into the answer text.
+
+The order is the one an engineer answering a colleague would use: what you told me (and what that
+already excludes), the most likely cause, the one check that tells it apart and how to read it, the
+fix, then the next candidates (never the ones already excluded) and, when two causes are close, one
+narrowing question with numbered choices. The wording lives in ``templates/<lang>/diagnosis.md.j2``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from assistant.diagnosis.diagnose import Diagnosis
+from assistant.diagnosis.ranking import RULED_OUT_FACTOR
+from assistant.knowledge.loader import KnowledgeBase
+
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+NEXT_CANDIDATES = 3
+EXCLUDED_SHOWN = 3
+EXCLUDED_MIN_RAW = 1.0
+"""A ruled-out cause is worth mentioning only if it would otherwise have been a candidate."""
+SILENT_CLUES = {"obs-failure-reported"}
+"""Clues that only tell a symptom report from a question; repeating them to the asker says nothing."""
+SOURCES_MARKER = {"en": "Sources:", "zh": "参考文档："}
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=False,
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+
+def render(lang: str, name: str, /, **context: Any) -> str:
+    text = _environment().get_template(f"{lang}/{name}.md.j2").render(**context)
+    out: list[str] = []
+    for ln in (line.rstrip() for line in text.splitlines()):
+        if not ln and out and not out[-1]:
+            continue
+        out.append(ln)
+    return "\n".join(out).strip() + "\n"
+
+
+def _quote(text: str) -> str:
+    return text.replace("`", "'").strip()
+
+
+def _first_sentence(text: str) -> str:
+    m = re.match(r"(.+?[.。!?！？])(\s|$)", " ".join(text.split()))
+    return m.group(1) if m else text
+
+
+def _label(diagnosis: Diagnosis, catalog, cid: str, lang: str) -> str:
+    clue = catalog.clue_by_id.get(cid)
+    return clue.label[lang] if clue else cid
+
+
+def compose_diagnosis(diagnosis: Diagnosis, catalog, kb: KnowledgeBase | None = None, lang: str | None = None) -> str:
+    """The answer text for ``diagnosis`` in ``lang`` (default: the text's language)."""
+    lang = lang or diagnosis.lang
+    lang = lang if lang in ("en", "zh") else "en"
+    reported = []
+    for h in diagnosis.clues:
+        if h.id in SILENT_CLUES:
+            continue
+        label = _label(diagnosis, catalog, h.id, lang)
+        quote = _quote(h.text) if h.kind == "signature" and h.origin != "answer" else ""
+        if quote and quote.lower() in label.lower():
+            quote = ""
+        reported.append({"label": label, "quote": quote, "kind": h.kind})
+    excluded = []
+    for r in diagnosis.ranked:
+        if r.ruled_out_by and (r.evidence or r.raw / RULED_OUT_FACTOR >= EXCLUDED_MIN_RAW + 1.5):
+            excluded.append({"title": r.cause.title(lang),
+                             "because": [_label(diagnosis, catalog, c, lang) for c in r.ruled_out_by]})
+        if len(excluded) >= EXCLUDED_SHOWN:
+            break
+    top = diagnosis.top
+    if top is None:
+        return ""
+    c = top.cause
+    top_ctx = {"title": c.title(lang), "summary": c.text("summary", lang), "cmd": c.data["check"]["cmd"],
+               "read": c.data["check"]["read"][lang], "fix": c.text("fix", lang), "id": c.id,
+               "why": [_label(diagnosis, catalog, e, lang) for e in top.evidence]}
+    nexts = []
+    for r in diagnosis.live[1:1 + NEXT_CANDIDATES]:
+        if r.score < 0.02 and nexts:
+            break
+        nexts.append({"title": r.cause.title(lang), "cmd": r.cause.data["check"]["cmd"],
+                      "fix": _first_sentence(r.cause.text("fix", lang)), "id": r.id})
+    related = []
+    seen: set[str] = set()
+    for cause in [c] + [r.cause for r in diagnosis.live[1:3]]:
+        for rid in cause.related:
+            if rid in seen or (kb is not None and rid not in kb.by_id):
+                continue
+            seen.add(rid)
+            related.append({"id": rid, "title": kb.by_id[rid].title(lang) if kb is not None else rid})
+    sources: list[str] = []
+    for url in c.sources[:2] + [r.cause.sources[0] for r in diagnosis.live[1:3]]:
+        if url not in sources:
+            sources.append(url)
+    narrowing = None
+    if diagnosis.narrowing is not None:
+        narrowing = {"text": diagnosis.narrowing.text[lang],
+                     "choices": [ch.label[lang] for ch in diagnosis.narrowing.choices]}
+    return render(lang, "diagnosis", reported=reported, pasted=[p.label[lang] for p in diagnosis.pasted],
+                  excluded=excluded, top=top_ctx, next=nexts, narrowing=narrowing, related=related[:4],
+                  sources=sources[:4], marker=SOURCES_MARKER[lang])

@@ -1,0 +1,105 @@
+"""``podtalk ask`` and ``podtalk diagnose`` answer symptom reports through the diagnosis: the real
+model, the real index, the real CLI in a subprocess."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.engine import Context
+from tests.conftest import run_podtalk
+from tests.diagnosis.test_clues import DESCRIBE_SVC, ENVOY
+
+
+def test_a_symptom_report_is_answered_by_the_diagnosis(assistant):
+    ans = assistant.ask("I can curl the pod IP directly but the ClusterIP of the service times out")
+    assert ans.causes and {"id", "score"} <= set(ans.causes[0])
+    assert ans.answer.startswith("What you reported:")
+    assert "**Check it:**" in ans.answer
+    data = ans.to_dict()
+    assert data["causes"][0]["id"] == ans.causes[0]["id"] and data["clues"]
+
+
+def test_a_conceptual_question_is_left_to_the_kb(assistant):
+    ans = assistant.ask("what is a headless service")
+    assert ans.causes == []
+    assert "causes" not in ans.to_dict()
+    assert ans.sources[0]["topic"] == "headless-service"
+
+
+def test_ping_a_pod_is_not_the_clusterip_ping_entry(assistant):
+    ans = assistant.ask("pods on different nodes cannot ping each other, ping between pods on the same node works")
+    assert ans.sources[0]["id"] not in ("clusterip-ping", "troubleshoot-ping-clusterip")
+    assert "svc-ping-clusterip" not in [c["id"] for c in ans.causes[:3]]
+
+
+def test_ping_a_clusterip_is_the_clusterip_ping_entry(assistant):
+    ans = assistant.ask("I cannot ping the ClusterIP of my service from a pod, 100% packet loss, but curl works")
+    assert ans.causes[0]["id"] == "svc-ping-clusterip"
+    assert ans.sources[0]["topic"] in ("service-clusterip", "troubleshooting")
+
+
+def test_the_chat_answers_a_narrowing_question_with_a_number(assistant):
+    ctx = Context()
+    first = assistant.ask("the service has no endpoints", context=ctx)
+    assert "**To narrow it down:**" in first.answer
+    question = ctx.diagnosis.pending
+    index = next(i for i, ch in enumerate(question.choices, 1) if "obs-pods-not-ready" in ch.clues)
+    second = assistant.ask(str(index), context=ctx)
+    assert second.causes[0]["id"] == "svc-pods-not-ready"
+    assert second.intent == "troubleshooting" and not second.abstained
+
+
+@pytest.fixture(scope="module")
+def index_ready(retriever):
+    """The session index is built before the subprocesses run (they share PODTALK_CACHE)."""
+    return retriever
+
+
+def test_diagnose_cli_text_and_json(tmp_path, index_ready):
+    f = tmp_path / "svc.txt"
+    f.write_text(DESCRIBE_SVC, encoding="utf-8")
+    out = run_podtalk("diagnose", str(f))
+    assert out.returncode == 0, out.stderr
+    assert "Most likely: The Service selector matches no pod" in out.stdout
+    out = run_podtalk("diagnose", "-", "--format", "json", input=ENVOY)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert {"sig-envoy-uh", "sig-http-503"} <= {c["value"] for c in data["clues"]}
+    assert data["causes"] and data["answer"]
+
+
+@pytest.mark.parametrize("payload, message", [
+    (b"\x00\x01binary", "binary"),
+    (b"", "nothing on stdin"),
+    (b"\xff\xfe bad utf-8 \xff", "not UTF-8"),
+])
+def test_diagnose_refuses_unreadable_input_in_one_line(payload, message, tmp_path):
+    f = tmp_path / "in.bin"
+    f.write_bytes(payload)
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    proc = subprocess.run([sys.executable, "-m", "assistant", "diagnose", "-"], input=payload, capture_output=True,
+                          timeout=60, cwd=REPO)
+    assert proc.returncode == 2
+    err = proc.stderr.decode()
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_diagnose_refuses_huge_input(tmp_path):
+    f = tmp_path / "big.txt"
+    f.write_text("x" * 5000, encoding="utf-8")
+    out = run_podtalk("diagnose", str(f), "--max-bytes", "1k")
+    assert out.returncode == 2 and "max_bytes" in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_ask_dash_reads_a_paste_as_one_input(index_ready):
+    out = run_podtalk("ask", "-", "--format", "json", input=DESCRIBE_SVC)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["causes"][0]["id"] == "svc-selector-no-match"
+    assert any(c["value"] == "sig-no-endpoints" for c in data["clues"])

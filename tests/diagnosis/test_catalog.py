@@ -1,0 +1,112 @@
+"""The cause and clue data: every file validates, cites https sources, links existing KB entries and
+defined clues, and a broken file is reported with its file name and field."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.diagnosis.catalog import load_catalog
+from assistant.errors import KBError
+
+REPO = Path(__file__).resolve().parents[2]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def test_every_cause_validates_and_links_existing_kb_entries(catalog, kb):
+    assert len(catalog.causes) >= 31
+    assert catalog.problems(kb) == []
+    for cause in catalog.causes:
+        assert cause.related, cause.path
+        assert all(url.startswith("https://") for url in cause.sources), cause.path
+
+
+def test_every_cause_references_only_defined_clues(catalog):
+    defined = set(catalog.clue_by_id)
+    for cause in catalog.causes:
+        assert cause.clue_ids() <= defined, (cause.path, cause.clue_ids() - defined)
+
+
+def test_cause_texts_are_bilingual(catalog):
+    for cause in catalog.causes:
+        for field in ("title", "summary", "fix"):
+            assert CJK.search(cause.text(field, "zh")), (cause.path, field)
+        assert CJK.search(cause.data["check"]["read"]["zh"]), cause.path
+        assert len(cause.data["symptoms"]["en"]) >= 3 and len(cause.data["symptoms"]["zh"]) >= 3
+
+
+def test_the_engine_owns_the_plan_dns_and_service_causes(catalog):
+    ids = {c.id for c in catalog.causes}
+    for wanted in ("dns-coredns-loop", "dns-ndots-search-latency", "dns-kubelet-clusterdns-mismatch",
+                   "svc-selector-no-match", "svc-hairpin", "svc-etp-local-no-local-endpoint", "svc-source-ip-snat"):
+        assert wanted in ids
+
+
+def test_every_clue_has_patterns_that_compile(catalog):
+    for clue in catalog.clues:
+        assert clue.patterns, clue.id
+
+
+def test_symptom_phrases_do_not_copy_eval_questions(catalog):
+    questions = []
+    for path in sorted((REPO / "eval").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, list):
+            questions += [str(q.get("question", "")).lower() for q in data if isinstance(q, dict)]
+    for cause in catalog.causes:
+        for lang in ("en", "zh"):
+            for phrase in cause.data["symptoms"][lang]:
+                p = phrase.lower()
+                for q in questions:
+                    if abs(len(q) - len(p)) > 0.3 * max(len(q), len(p)):
+                        continue
+                    assert difflib.SequenceMatcher(None, p, q).ratio() <= 0.9, (cause.id, phrase, q)
+
+
+def _copy_kb(tmp_path: Path) -> Path:
+    root = tmp_path / "kb"
+    shutil.copytree(REPO / "kb" / "causes", root / "causes")
+    shutil.copytree(REPO / "kb" / "clues", root / "clues")
+    shutil.copy(REPO / "kb" / "narrowing.yaml", root / "narrowing.yaml")
+    return root
+
+
+def test_a_broken_cause_names_its_file_and_field(tmp_path):
+    root = _copy_kb(tmp_path)
+    path = root / "causes" / "dns" / "dns-coredns-loop.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["fix"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(KBError) as err:
+        load_catalog(root)
+    assert "dns-coredns-loop.yaml" in str(err.value) and "'fix' is a required property" in str(err.value)
+
+
+def test_an_undefined_clue_id_is_reported(tmp_path):
+    root = _copy_kb(tmp_path)
+    path = root / "causes" / "service" / "svc-hairpin.yaml"
+    text = path.read_text(encoding="utf-8").replace("rule_in: [", "rule_in: [obs-no-such-clue, ", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KBError) as err:
+        load_catalog(root)
+    assert "svc-hairpin.yaml" in str(err.value) and "obs-no-such-clue" in str(err.value)
+
+
+def test_a_pattern_that_does_not_compile_is_reported(tmp_path):
+    root = _copy_kb(tmp_path)
+    path = root / "clues" / "zz-broken.yaml"
+    path.write_text("- id: sig-broken\n  kind: signature\n  label: {en: x, zh: x}\n  patterns: ['(unclosed']\n",
+                    encoding="utf-8")
+    with pytest.raises(KBError) as err:
+        load_catalog(root)
+    assert "zz-broken.yaml" in str(err.value) and "sig-broken" in str(err.value)

@@ -1,0 +1,132 @@
+"""Clues from questions (both languages) and from pasted command output. Pure: no model."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.diagnosis.catalog import load_catalog
+from assistant.diagnosis.clues import extract_clues, merge
+from assistant.diagnosis.pasted import looks_like_pasted_output, read_structure, recognise
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def ids(text, catalog):
+    return {h.id for h in merge(extract_clues(text, catalog), read_structure(text))}
+
+
+@pytest.mark.parametrize("text, clue", [
+    ("用 IP 可以访问但是用域名不行", "obs-works-by-ip-not-name"),
+    ("节点上能解析，pod 里不行", "obs-node-resolves-pod-doesnt"),
+    ("只有同一个节点上的 pod 能通", "obs-same-node-only"),
+    ("pod 里访问不了外网，ping 8.8.8.8 不通", "obs-pod-to-internet-fails"),
+    ("kube-proxy在ipvs模式下停止更新规则", "env-kube-proxy-ipvs"),
+    ("网络是flannel，跨节点不通", "env-flannel"),
+    ("curl works by pod IP but the ClusterIP times out", "obs-works-by-podip-not-clusterip"),
+    ("It works from the node but not from inside the pods", "obs-works-from-node-not-pod"),
+    ("pods on different nodes cannot talk, same node works", "obs-same-node-only"),
+    ("DNS lookups fail intermittently", "obs-intermittent"),
+    ("cat /etc/resolv.conf shows nameserver 127.0.0.53", "sig-resolv-127-0-0-53"),
+    ("[FATAL] plugin/loop: Loop (127.0.0.1:55953 -> :53) detected for zone \".\"", "sig-coredns-loop"),
+])
+def test_question_clues(text, clue, catalog):
+    assert clue in ids(text, catalog)
+
+
+def test_dns_works_is_not_read_into_a_negation(catalog):
+    assert "obs-dns-works" not in ids("pod 里不能解析外网域名", catalog)
+    assert "obs-dns-works" in ids("DNS resolution works fine, nslookup returns the right IP", catalog)
+
+
+def test_a_plain_question_has_no_failure_clues(catalog):
+    found = ids("what is a headless service", catalog)
+    assert not {i for i in found if i.startswith(("sig-", "obs-"))}
+
+
+DESCRIBE_SVC = """Name:              web
+Namespace:         shop
+Labels:            app=web
+Selector:          app=web,tier=frontend
+Type:              ClusterIP
+IP:                10.96.12.4
+Port:              http  80/TCP
+TargetPort:        8080/TCP
+Endpoints:         <none>
+Session Affinity:  None
+Events:            <none>
+"""
+GET_PODS = """NAME                   READY   STATUS    RESTARTS   AGE   IP            NODE
+web-7d4b9c8f5-abcde    0/1     Running   0          5m    10.244.1.7    node-1
+web-7d4b9c8f5-fghij    0/1     Running   0          5m    10.244.2.9    node-2
+"""
+GET_EP = """NAME   ENDPOINTS   AGE
+web    <none>      3m
+"""
+NSLOOKUP_TIMEOUT = """/ # nslookup kubernetes.default
+;; connection timed out; no servers could be reached
+"""
+DIG_NX = """; <<>> DiG 9.18.1 <<>> api.shop.svc.cluster.local
+;; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN, id: 4242
+;api.shop.svc.cluster.local.	IN	A
+"""
+CURL_REFUSED = """*   Trying 10.96.12.4:80...
+* connect to 10.96.12.4 port 80 failed: Connection refused
+* Failed to connect to web port 80 after 3 ms: Connection refused
+curl: (7) Failed to connect to web port 80 after 3 ms: Connection refused
+"""
+ENVOY = ('[2024-05-01T10:00:00.000Z] "GET /api/orders HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - '
+         '"-" "curl/8.0" "abc" "orders:8080" "-" outbound|8080||orders.shop.svc.cluster.local - 10.96.3.4:8080 '
+         '10.244.1.5:40000 - default\n')
+COREDNS = """.:53
+[INFO] plugin/reload: Running configuration SHA512 = 1234
+CoreDNS-1.11.1
+[ERROR] plugin/errors: 2 example.com. A: read udp 10.244.0.5:41234->192.168.1.1:53: i/o timeout
+"""
+KUBE_PROXY = """I0501 10:00:00.000000       1 server_others.go:72] "Using iptables proxy"
+E0501 10:00:01.000000       1 proxier.go:1520] "Failed to execute iptables-restore" err="exit status 1"
+"""
+APP_LOG = """2024/05/01 10:00:00 dial tcp: lookup orders.shop.svc.cluster.local on 10.96.0.10:53: read udp 10.244.1.5:5353->10.96.0.10:53: i/o timeout
+2024/05/01 10:00:05 retrying
+"""
+
+
+@pytest.mark.parametrize("text, kind, clue", [
+    (DESCRIBE_SVC, "describe-service", "sig-no-endpoints"),
+    (GET_PODS, "get-pods", "obs-pods-not-ready"),
+    (GET_EP, "get-endpoints", "sig-no-endpoints"),
+    (NSLOOKUP_TIMEOUT, "nslookup", "sig-dns-no-servers"),
+    (DIG_NX, "dig", "sig-nxdomain"),
+    (CURL_REFUSED, "curl", "sig-connection-refused"),
+    (ENVOY, "envoy-access-log", "sig-envoy-uh"),
+    (COREDNS, "coredns-log", "sig-coredns-upstream-error"),
+    (KUBE_PROXY, "kube-proxy-log", "obs-kube-proxy-errors"),
+    (APP_LOG, "app-log-dial", "sig-dns-no-servers"),
+])
+def test_pasted_output_is_recognised_and_read(text, kind, clue, catalog):
+    assert kind in {k.id for k in recognise(text)}
+    assert clue in ids(text, catalog)
+
+
+def test_envoy_status_and_flags_are_read_from_the_log_line(catalog):
+    found = ids(ENVOY, catalog)
+    assert {"sig-http-503", "sig-envoy-uh"} <= found
+    assert "sig-envoy-uf" not in found
+
+
+def test_a_failed_lookup_tells_cluster_names_from_external_ones(catalog):
+    assert "obs-internal-dns-fails" in ids(APP_LOG, catalog)
+    external = "dial tcp: lookup api.github.com on 10.96.0.10:53: no such host"
+    assert "obs-external-dns-fails" in ids(external, catalog)
+
+
+def test_describe_svc_with_a_selector_is_not_a_selectorless_service(catalog):
+    found = ids(DESCRIBE_SVC, catalog)
+    assert "obs-service-has-selector" in found and "obs-service-no-selector" not in found
+
+
+def test_pasted_output_is_one_input_for_ask_dash():
+    assert looks_like_pasted_output(DESCRIBE_SVC)
+    assert not looks_like_pasted_output("what is a headless service\nwhat is a NodePort\n")
