@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from assistant.yaml_cache import YAMLDataError, parse_yaml, read_yaml
+from assistant.knowledge.yaml_cache import YAMLDataError, parse_yaml, read_yaml
 
 from assistant.errors import KBError
 

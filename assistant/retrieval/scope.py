@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.yaml_cache import read_yaml
+from assistant.knowledge.yaml_cache import read_yaml
 
 from assistant.retrieval.terms import TermMatcher
 from assistant.retrieval.text import has_cjk

@@ -13,7 +13,7 @@ from tests.conftest import REPO
 
 _CHILD = r"""
 import sys
-from assistant.yaml_cache import read_yaml
+from assistant.knowledge.yaml_cache import read_yaml
 print(repr(read_yaml(sys.argv[1])))
 """
 
@@ -38,7 +38,7 @@ def test_values_come_back_identical_and_edits_are_never_served_stale(tmp_path):
 
 
 def test_values_json_cannot_hold_are_parsed_every_time(tmp_path):
-    from assistant.yaml_cache import YAMLDataError, parse_yaml
+    from assistant.knowledge.yaml_cache import YAMLDataError, parse_yaml
 
     assert parse_yaml(b"verified: 2026-12-05\n") == {"verified": datetime.date(2026, 12, 5)}
     assert parse_yaml(b"verified: 2026-12-05\n") == {"verified": datetime.date(2026, 12, 5)}
