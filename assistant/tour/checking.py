@@ -47,7 +47,7 @@ COMMANDS: dict[str, str] = {
 
 _LETTERS = "abcdefghij"
 _QUOTES = "`'\"“”‘’「」"
-_LESSON_RE = re.compile(r"^(?:lesson|go\s*to|goto|jump|第)\s*(\d{1,2})\s*(?:课)?$|^(\d{1,2})\s*课$")
+_LESSON_RE = re.compile(r"^(?:lesson|go(?:\s*to)?|jump|第)\s*(\d{1,2})\s*(?:课)?$|^(\d{1,2})\s*课$")
 _YES = {"yes", "y", "yeah", "true", "can", "allowed", "reachable", "是", "能", "可以", "对", "允许", "通"}
 _NO = {"no", "n", "nope", "false", "cannot", "can't", "cant", "denied", "blocked", "否", "不能", "不可以", "不",
        "不行", "拒绝", "不通"}

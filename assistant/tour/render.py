@@ -40,8 +40,9 @@ def t(lang: str, key: str, shell: str | None = None, **kw: Any) -> str:
     english = strings()["en"]
     text = None
     if shell:
-        text = table.get(f"{key}.{shell}") or english.get(f"{key}.{shell}")
-    text = text or table.get(key) or english[key]
+        text = table.get(f"{key}.{shell}", english.get(f"{key}.{shell}"))
+    if text is None:
+        text = table.get(key, english[key])
     return text.format(**kw) if kw else text
 
 
@@ -106,10 +107,11 @@ def tidy_zh(markdown: str) -> str:
         m = re.match(r"^(\s*(?:[-*>|]\s*|\d+\.\s+)*)", line)
         lead = m.group(1) if m else ""
         body = line[len(lead):]
-        parts = _CODE_RE.split(body)
-        for i in range(0, len(parts), 2):
-            parts[i] = _ZH_SPACE_RE.sub("", parts[i])
-        out.append(lead + "".join(parts))
+        codes = _CODE_RE.findall(body)
+        masked = _ZH_SPACE_RE.sub("", _CODE_RE.sub("\ue000", body))  # code spans count as Latin text
+        for code in codes:
+            masked = masked.replace("\ue000", code, 1)
+        out.append(lead + masked)
     return "\n".join(out)
 
 
@@ -189,7 +191,8 @@ def render_exercise(lesson: Lesson, total: int, lang: str, order: Sequence[int] 
         parts.append(f"_namespace: `{ex.namespace}`_")
     parts += [_yaml_block(ex.manifest), options]
     if many and found:
-        parts.append(t(lang, "exercise.found", found=", ".join(f"`{r}`" for r in found), left=len(ex.rules) - len(found)))
+        sep = "、" if lang == "zh" else ", "
+        parts.append(t(lang, "exercise.found", found=sep.join(f"`{r}`" for r in found), left=len(ex.rules) - len(found)))
     parts.append(t(lang, "exercise.footer"))
     return _finish("\n\n".join(parts), lang)
 

@@ -323,9 +323,8 @@ class TourSession:
         entry = self.progress.results.setdefault(self.lesson.id, {})
         entry[step] = {"result": result, "attempts": self.progress.attempts}
 
-    @staticmethod
-    def _rules_md(rules) -> str:  # noqa: ANN001
-        return ", ".join(f"`{r}`" for r in rules)
+    def _rules_md(self, rules) -> str:  # noqa: ANN001
+        return ("、" if self.lang == "zh" else ", ").join(f"`{r}`" for r in rules)
 
     def _on_exercise(self, cmd: str | None, text: str) -> str:
         ex, lang = self.lesson.exercise, self.lang
@@ -352,7 +351,7 @@ class TourSession:
                 self._save()
                 confirmation = render.inspector_confirmation(ex, lang, [verdict.given])
                 if len(self.progress.found) < len(ex.rules):
-                    found = ", ".join(f"`{r}`" for r in self.progress.found)
+                    found = self._rules_md(self.progress.found)
                     return "\n\n".join([self._t("correct.rule", rule=verdict.given), confirmation,
                                         self._t("exercise.found", found=found,
                                                 left=len(ex.rules) - len(self.progress.found))])
@@ -427,7 +426,7 @@ class TourSession:
             return self._wrong(self._t("fix.still") + "\n>\n" + render.render_findings(result.still, self.lang)
                                + "\n\n" + self._t("fix.still.tail", path=path), ex.fix_hint)
         if result.status == "missing":
-            objects = ", ".join(f"`{o}`" for o in result.missing)
+            objects = self._rules_md(result.missing)
             return self._wrong(self._t("fix.missing", objects=objects), ex.fix_hint)
         if result.status == "broken":
             return self._wrong(self._t("fix.broken") + "\n>\n" + render.render_findings(result.new_errors, self.lang)
@@ -495,7 +494,7 @@ class TourSession:
                 ok = self._t("correct.reach", answer=self._yes_no(verdict_reach.allowed), reason=verdict_reach.reason)
             elif quiz.normalize == "dns":
                 ns = quiz.client_namespace or "default"
-                forms = ", ".join(f"`{n}`" for n in dns_names(quiz.answer or "", ns))
+                forms = ("、" if lang == "zh" else ", ").join(f"`{n}`" for n in dns_names(quiz.answer or "", ns))
                 ok = self._t("correct.dns", given=verdict.given, answer=(quiz.answer or "").rstrip("."), ns=ns,
                              forms=forms)
             else:
@@ -568,6 +567,6 @@ class TourSession:
                          right=score["right"], skipped=score["skipped"]),
                  self._t("summary.table") + "\n" + "\n".join(rows)]
         if weak:
-            parts.append(self._t("summary.review", lessons=", ".join(weak[:5])))
+            parts.append(self._t("summary.review", lessons=("、" if lang == "zh" else ", ").join(weak[:5])))
         parts.append(self._t("summary.next"))
         return "\n\n".join(parts)
