@@ -208,6 +208,8 @@ def _dns_note(given: str, quiz: Quiz) -> str:
         return "absolute"  # "api.shop." is absolute: the search list is skipped
     first_given, _, rest_given = name.partition(".")
     first_target, _, rest_target = target.partition(".")
+    if not rest_given and first_given == first_target:
+        return "bare"  # "api" from another namespace: the search list adds the caller's namespace
     if rest_given and rest_target.startswith(rest_given.rstrip(".")) and first_given != first_target:
         if re.sub(r"-\d+$", "", first_given) == re.sub(r"-\d+$", "", first_target):
             return "ordinal"

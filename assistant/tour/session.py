@@ -510,7 +510,7 @@ class TourSession:
         message = self._t("wrong.text", given=text.strip())
         if verdict.note:
             message += " " + self._t(f"note.{verdict.note}", given=verdict.given)
-        return self._wrong(message, quiz.hint)
+        return self._wrong(message + " " + self._t("wrong.tail"), quiz.hint)
 
     def _yes_no(self, allowed: bool) -> str:
         return self._t("reach.yes" if allowed else "reach.no")

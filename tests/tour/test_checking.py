@@ -93,13 +93,13 @@ def test_every_working_answer_is_accepted(lessons, lesson_id, answers):
 
 
 @pytest.mark.parametrize("lesson_id,wrong,note", [
-    ("dns", "ledger", ""), ("dns", "ledger.billing.", "absolute"), ("dns", "ledger.checkout", "namespace"),
+    ("dns", "ledger", "bare"), ("dns", "ledger.billing.", "absolute"), ("dns", "ledger.checkout", "namespace"),
     ("dns", "ledger.billing.pod.cluster.local", "suffix"),
     ("env-discovery", "order_events_service_host", "case"), ("env-discovery", "ORDER-EVENTS_SERVICE_HOST", "dashes"),
     ("env-discovery", "ORDER_EVENTS_SERVICE_PORT", ""),
     ("headless-statefulsets", "kafka-2.kafka-hl.data.svc.cluster.local", "ordinal"),
     ("headless-statefulsets", "kafka-1.kafka.data.svc.cluster.local", ""),
-    ("namespaces", "pricing", ""), ("namespaces", "catalog.pricing", ""),
+    ("namespaces", "pricing", "bare"), ("namespaces", "catalog.pricing", ""),
 ])
 def test_near_misses_are_wrong_and_diagnosed(lessons, lesson_id, wrong, note):
     verdict = check_quiz(_lesson(lessons, lesson_id).quiz, wrong)
