@@ -219,6 +219,23 @@ def _dns_note(given: str, quiz: Quiz) -> str:
     return ""
 
 
+def _option_keys(text: str) -> set[str]:
+    """What a learner may type to mean an option: its text, without backticks, or its leading code span."""
+    keys = {normalize(text), normalize(text.replace("`", ""))}
+    lead = re.match(r"\s*`([^`]+)`", text)
+    if lead:
+        keys.add(normalize(lead.group(1)))
+    return keys
+
+
+def _option_by_text(quiz: Quiz, said: str) -> int | None:
+    """The one option whose text (either language) the learner typed; None when none or several match."""
+    if not said:
+        return None
+    hits = [i for i, o in enumerate(quiz.options) if said in _option_keys(o.text["en"]) | _option_keys(o.text["zh"])]
+    return hits[0] if len(hits) == 1 else None
+
+
 def check_quiz(quiz: Quiz, text: str, lang: str = "en", order: Sequence[int] | None = None,
                reach_answer: bool | None = None) -> Verdict:
     """Choice quizzes: a shown letter/number or an option's text; text quizzes: per ``normalize``;
@@ -228,13 +245,7 @@ def check_quiz(quiz: Quiz, text: str, lang: str = "en", order: Sequence[int] | N
         shown = parse_choice(text, len(quiz.options))
         idx = order[shown] if shown is not None else None
         if idx is None:
-            said = normalize(text)
-            for i, option in enumerate(quiz.options):
-                texts = {normalize(option.text["en"]), normalize(option.text["zh"])}
-                texts |= {normalize(t.strip("`")) for t in texts}
-                if said and said in texts:
-                    idx = i
-                    break
+            idx = _option_by_text(quiz, normalize(text))
         if idx is None:
             return Verdict("invalid", None, normalize(text))
         return Verdict("correct" if quiz.options[idx].correct else "wrong", idx, str(idx))

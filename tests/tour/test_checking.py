@@ -147,3 +147,13 @@ def test_reach_quiz_compares_with_the_engine_verdict(lessons):
     assert check_quiz(quiz, "yes", reach_answer=False).status == "wrong"
     assert check_quiz(quiz, "是", reach_answer=True).correct
     assert check_quiz(quiz, "perhaps", reach_answer=True).status == "invalid"
+
+
+def test_typing_an_options_code_works_when_it_is_unambiguous(lessons):
+    """Review B9: `app:8080` typed for the option "`app:8080`, using the container's name as a host name"."""
+    quiz = _lesson(lessons, "containers-in-pod").quiz
+    app = next(i for i, o in enumerate(quiz.options) if o.text["en"].startswith("`app:8080`"))
+    assert check_quiz(quiz, "app:8080").chosen == app
+    assert check_quiz(quiz, "localhost:8080").correct
+    route = _lesson(lessons, "gateway-httproute").quiz  # every option starts with `name: inventory`: ambiguous
+    assert check_quiz(route, "name: inventory").status == "invalid"

@@ -17,8 +17,8 @@ from assistant.tour import audit_lessons
 from assistant.tour.lessons import LANGS
 
 EXPECTED_ORDER = [
-    "pod-network", "containers-in-pod", "services", "endpoints-kube-proxy", "dns", "env-discovery",
-    "headless-statefulsets", "network-policy", "egress", "namespaces", "external-traffic", "ingress-gateway",
+    "pod-network", "containers-in-pod", "services", "endpoints-kube-proxy", "dns", "headless-statefulsets",
+    "env-discovery", "network-policy", "egress", "namespaces", "external-traffic", "ingress-gateway",
     "gateway-httproute", "service-mesh", "monitoring", "troubleshooting", "capstone",
 ]
 

@@ -101,7 +101,7 @@ def test_dns_quiz_accepts_every_working_form_and_says_so(session, lessons):
 
 
 def test_env_quiz_is_case_sensitive_and_says_why(session):
-    session.handle("lesson 6")
+    session.handle("lesson 7")
     session.progress.step = "quiz"
     text = session.handle("order_events_service_host")
     assert text.startswith("**Not quite.**") and "case-sensitive" in text
