@@ -97,7 +97,8 @@ def lesson_from_data(path: Path, number: int, data: dict[str, Any]) -> Lesson:
     lab = Lab(data["lab"]["intro"], tuple(data["lab"]["commands"])) if data.get("lab") else None
     return Lesson(id=data["id"], number=number, title=data["title"], kb=tuple(data["kb"]),
                   explanation=data["explanation"], exercise=exercise, quiz=quiz, path=path,
-                  minutes=int(data.get("minutes", 4)), diagram=data.get("diagram", ""), example=example, lab=lab)
+                  minutes=int(data.get("minutes", 4)), diagram=data.get("diagram", ""), example=example, lab=lab,
+                  sources=tuple(data.get("sources", ())), verified=data.get("verified"))
 
 
 def load_lessons(root: Path | None = None) -> list[Lesson]:

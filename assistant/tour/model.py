@@ -124,3 +124,7 @@ class Lesson:
     diagram: str = ""
     example: Example | None = None
     lab: Lab | None = None
+    sources: tuple[str, ...] = ()
+    """The docs the lesson's facts were checked against."""
+    verified: dict[str, str] | None = None
+    """``{"kubernetes": "1.37", "date": ...}``: what the next review should recheck against."""

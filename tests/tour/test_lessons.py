@@ -260,3 +260,9 @@ def test_tidy_zh_removes_stray_spaces_but_not_code_or_latin_spacing():
     assert tidy_zh("8000 上 没有程序监听") == "8000 上没有程序监听"
     assert tidy_zh("```yaml\na:  b 。 c\n```") == "```yaml\na:  b 。 c\n```"
     assert tidy_zh("用 `a 。 b` 测试") == "用 `a 。 b` 测试"
+
+
+def test_every_lesson_names_its_sources_and_the_docs_version_it_was_checked_against(lessons):
+    for lesson in lessons:
+        assert lesson.sources and all(u.startswith("https://") for u in lesson.sources), lesson.id
+        assert lesson.verified and lesson.verified["kubernetes"] == "1.37", lesson.id
