@@ -30,7 +30,7 @@ STRINGS_PATH = Path(__file__).with_name("strings.yaml")
 @lru_cache(maxsize=1)
 def strings() -> dict[str, dict[str, str]]:
     """The tour's UI sentences per language (``strings.yaml``)."""
-    data = yaml.safe_load(STRINGS_PATH.read_text(encoding="utf-8"))
+    data = yaml.load(STRINGS_PATH.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     return {lang: {k: str(v) for k, v in table.items()} for lang, table in data.items()}
 
 
