@@ -16,7 +16,7 @@ def test_start_shows_welcome_time_diagram_example_and_first_lesson(session, less
     assert text.startswith("**Welcome to the podtalk tour.**")
     assert f"**about {sum(lesson.minutes for lesson in lessons)} minutes**" in text
     assert "## Lesson 1/17 · The pod network model and CNI (about 4 min)" in text
-    assert "> **The Kubernetes network model" in text  # the quoted KB summary
+    assert "_Builds on the knowledge base: The Kubernetes network model" in text  # the KB entries behind it
     assert "```text\n" in text and "**A minimal correct manifest:**" in text and "```yaml" in text
     assert session.status() == "Tour 1/17: The pod network model and CNI · lesson"
 
