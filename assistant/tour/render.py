@@ -171,6 +171,9 @@ def render_explanation(lesson: Lesson, total: int, lang: str, shell: str = "chat
     if lesson.example is not None:
         parts += [t(lang, "lesson.example", caption=prose(lesson.example.caption[lang], lang)),
                   _yaml_block(lesson.example.manifest)]
+        chain = service_chain(lesson.example.manifest, lang)
+        if chain:
+            parts += [t(lang, "lesson.chain"), "```text\n" + chain + "\n```"]
     if lesson.kb:
         parts.append(_builds_on(lesson, lang, shell))
     parts.append(t(lang, "lesson.footer" if lesson.lab else "lesson.footer.nolab"))
@@ -251,3 +254,53 @@ def findings_of_rules(exercise: Exercise) -> frozenset[str]:
     from assistant.tour.inspecting import reported_rules
 
     return reported_rules(exercise.manifest, exercise.namespace)
+
+
+
+def _headless_services(manifest: str) -> set[str]:
+    """``namespace/name`` of every Service with ``clusterIP: None`` (the inspector reports them as ClusterIP)."""
+    found: set[str] = set()
+    try:
+        docs = list(yaml.load_all(manifest, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))  # noqa: S506
+    except yaml.YAMLError:
+        return found
+    for doc in docs:
+        if isinstance(doc, dict) and doc.get("kind") == "Service" and isinstance(doc.get("spec"), dict) \
+                and doc["spec"].get("clusterIP") == "None":
+            meta = doc.get("metadata") or {}
+            found.add(f"{meta.get('namespace', 'default')}/{meta.get('name')}")
+    return found
+
+
+def service_chain(manifest: str, lang: str = "en", namespace: str = "default") -> str:
+    """DNS -> Service -> EndpointSlice -> Pods for each Service of ``manifest`` that selects Pods,
+    as ``podtalk inspect`` resolves it (names, ports, named target ports); empty when there is none."""
+    from assistant.tour.inspecting import _report
+
+    report = _report(manifest, namespace)
+    headless = _headless_services(manifest)
+    blocks = []
+    for svc in report.services:
+        if not svc.workloads:
+            continue
+        ns, name = svc.service.split("/", 1)
+        service_name = f"{name}.{ns}.svc.cluster.local"
+        pod_names = [n for n in report.dns if n.endswith("." + service_name)]
+        is_headless = svc.service in headless
+        dns = f"DNS            {service_name}"
+        if pod_names:
+            dns += "  " + t(lang, "chain.pod_names", n=len(pod_names), first=pod_names[0])
+        lines = [dns, "  |"]
+        for port in svc.ports:
+            resolved = sorted({p for p in port["resolved"].values() if p is not None})
+            target = port["targetPort"]
+            shown = f"{target}" + (f" = {resolved[0]}" if resolved and str(resolved[0]) != str(target) else "")
+            kind = "headless" if is_headless else svc.type
+            lines.append(f"Service        {svc.service} ({kind})  port {port['port']}/{port['protocol']}"
+                         f" -> targetPort {shown}")
+        lines += ["  |   " + t(lang, "chain.selects"),
+                  f"EndpointSlice  kubernetes.io/service-name={name}: " + t(lang, "chain.slice"),
+                  "  |   " + t(lang, "chain.headless" if is_headless else "chain.proxy"),
+                  "Pods           " + ", ".join(svc.workloads)]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

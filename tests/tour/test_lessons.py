@@ -266,3 +266,17 @@ def test_every_lesson_names_its_sources_and_the_docs_version_it_was_checked_agai
     for lesson in lessons:
         assert lesson.sources and all(u.startswith("https://") for u in lesson.sources), lesson.id
         assert lesson.verified and lesson.verified["kubernetes"] == "1.37", lesson.id
+
+
+def test_lessons_with_a_service_show_the_dns_service_endpointslice_pod_chain(lessons):
+    """The chain is computed by the inspector from the lesson's example, so it cannot drift from the YAML."""
+    from assistant.tour.render import service_chain
+
+    chains = {lesson.id: service_chain(lesson.example.manifest) for lesson in lessons}
+    assert sum(1 for c in chains.values() if c) >= 8
+    api = chains["endpoints-kube-proxy"]
+    assert "DNS            api.default.svc.cluster.local" in api
+    assert "Service        default/api (ClusterIP)  port 80/TCP -> targetPort 8080" in api
+    assert "EndpointSlice  kubernetes.io/service-name=api" in api and "Pods           default/api" in api
+    assert "(headless)" in chains["headless-statefulsets"] and "per-Pod names" in chains["headless-statefulsets"]
+    assert "targetPort http = 8080" in chains["troubleshooting"] and "(headless)" not in chains["troubleshooting"]
