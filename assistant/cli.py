@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tour", help="guided onboarding tour (opens the chat UI)")
     _common(p)
+    p.add_argument("--practice", metavar="FILE", default=None,
+                   help="practise on your own manifest in the plain terminal: one exercise per problem found")
     return parser
 
 
@@ -138,6 +140,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_index(args)
     if args.command == "topics":
         return cmd_topics(args)
+    if args.command == "tour" and args.practice:
+        from assistant.tour.__main__ import main as tour_main
+
+        return tour_main(["--practice", args.practice, "--namespace", args.namespace or "default",
+                          "--lang", args.lang if args.lang in ("en", "zh") else "auto"])
     if args.command in ("chat", "tour"):
         return cmd_chat(args)
     raise AssertionError(args.command)

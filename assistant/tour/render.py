@@ -1,147 +1,48 @@
-"""Markdown for every tour screen, in English and Chinese.
+"""Markdown for every tour screen, in English and Chinese (sentences in ``strings.yaml``).
 
-Rendering is pure apart from two cached look-ups: KB entry titles/summaries (read straight from
-``kb/entries/*/<id>.yaml`` so the tour does not need the whole validated KB) and the inspector's
-findings for an exercise (to show that ``podtalk inspect`` confirms the answer).
+Rendering is pure apart from cached look-ups: KB entry titles/summaries (read straight from
+``kb/entries/*/<id>.yaml`` so the tour does not need the whole validated KB), rule titles, and
+the inspector's findings for an exercise. Chinese output goes through :func:`tidy_zh`, which
+removes the spaces that YAML folding and templates leave between Chinese characters.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from assistant.tour.lessons import Exercise, Lesson, Quiz
+from assistant.tour.inspecting import findings_of
+from assistant.tour.model import Exercise, Lesson, Quiz
 
-__all__ = ["t", "STRINGS", "step_name", "render_explanation", "render_exercise", "render_quiz", "kb_entry",
-           "expand_kb_quotes", "inspector_confirmation", "rule_title", "reported_rules", "md_escape", "prose"]
+__all__ = ["t", "strings", "step_name", "render_explanation", "render_exercise", "render_quiz", "render_fix",
+           "render_lab", "kb_entry", "expand_kb_quotes", "inspector_confirmation", "render_findings", "rule_title",
+           "md_escape", "prose", "tidy_zh", "LETTERS"]
 
-_LETTERS = "abcdef"
-
-STRINGS: dict[str, dict[str, str]] = {
-    "en": {
-        "step.explanation": "lesson", "step.exercise": "exercise", "step.quiz": "quiz",
-        "status": "Tour {n}/{total}: {title} · {step}",
-        "status.done": "Tour complete: {total}/{total} lessons",
-        "welcome": ("**Welcome to the podtalk tour.** {total} short lessons take you from \"every Pod has an IP\" "
-                    "to debugging a broken NetworkPolicy. Each lesson has a short explanation, an exercise with a "
-                    "broken manifest (name the problem `podtalk inspect` finds), and a quiz. Type **help** at any "
-                    "time for the commands; **quit** pauses, and the tour resumes where you left off."),
-        "resume": "**Welcome back.** Resuming at lesson {n}/{total} ({title}), {step}.",
-        "lesson.head": "## Lesson {n}/{total} · {title}",
-        "lesson.builds_on": "_Builds on the knowledge base: {items}. Ask podtalk about any of them for more._",
-        "lesson.footer": "Type **next** for the exercise · **quit** to pause",
-        "exercise.head": "### Exercise {n}/{total} · name the problem",
-        "exercise.footer": "Answer with a letter, a number or a rule id · **hint** · **skip** · **quit**",
-        "quiz.head": "### Quiz {n}/{total}",
-        "quiz.footer.choice": "Answer with a letter or a number · **hint** · **skip** · **quit**",
-        "quiz.footer.text": "Type your answer · **hint** · **skip** · **quit**",
-        "correct": "**Correct.**",
-        "correct.rule": "**Correct:** `{rule}`.",
-        "correct.text": "**Correct:** `{answer}`.",
-        "wrong.rule": ("**Not quite.** `{rule}` ({title}) is not what is wrong here: `podtalk inspect` does not "
-                       "report it for this manifest. Try again, or type **hint** or **skip**."),
-        "wrong.also": ("**Close, but not the one asked about.** `podtalk inspect` does report `{rule}` ({title}) here "
-                       "too, but it does not explain the symptom in the question. Look again, or type **hint**."),
-        "wrong.choice": "**Not quite.** Option **{letter})** is not right. Try again, or type **hint** or **skip**.",
-        "wrong.text": "**Not quite.** `{given}` is not the answer. Try again, or type **hint** or **skip**.",
-        "invalid.exercise": "Answer with a letter (a-{last}), a number (1-{count}) or a rule id such as `{example}`.",
-        "invalid.choice": "Answer with a letter (a-{last}) or a number (1-{count}).",
-        "invalid.text": "Type your answer, or **skip** to see it.",
-        "invalid.reading": "This part is for reading. Type **next** when you are ready for the exercise.",
-        "answer_first": "Answer the question first, or type **skip** to see the answer and move on.",
-        "hint": "**Hint:** {hint}",
-        "hint.reading": "No hint needed here: read the lesson, then type **next**.",
-        "skipped.rule": "**Skipped.** The answer was `{rule}`.",
-        "skipped.choice": "**Skipped.** The answer was **{letter})** {text}",
-        "skipped.text": "**Skipped.** The answer was `{answer}`.",
-        "confirm": "`podtalk inspect` reports:",
-        "finding": "> **{severity}** `{rule}` {object} (line {line}): {message}",
-        "why": "**Why:** {text}",
-        "paused": "**Tour paused** at lesson {n}/{total} ({title}), {step}. Type **/tour** to resume where you left off.",
-        "closed": "The tour is closed. Ask your question again, or type **/tour** to see the summary.",
-        "help": ("**Tour commands:** **next** continue · **hint** a nudge · **skip** show the answer and move on · "
-                 "**repeat** show this step again · **status** where you are · **restart** start over · "
-                 "**quit** pause (progress is saved)."),
-        "summary.head": "## Tour complete",
-        "summary.intro": "You finished all {total} lessons: {right} of {asked} answers right first or after retrying, {skipped} skipped.",
-        "summary.table": "| # | Lesson | Exercise | Quiz |\n|---|---|---|---|",
-        "summary.correct": "correct",
-        "summary.correct_after": "correct after {n} tries",
-        "summary.skipped": "skipped",
-        "summary.none": "not done",
-        "summary.next": ("**What next:** ask podtalk anything about pod networking (English or 中文), paste a manifest "
-                         "into the chat, or run `podtalk inspect FILE` on your own manifests."),
-        "summary.restart": "Type **restart** to take the tour again, or **quit** to return to the chat.",
-        "status.word": "**Where you are:** {status}",
-        "kb.quote": "> **{title}** (`{id}`): {summary}",
-        "kb.item": "{title} (`{id}`)",
-    },
-    "zh": {
-        "step.explanation": "讲解", "step.exercise": "练习", "step.quiz": "测验",
-        "status": "导览 {n}/{total}：{title} · {step}",
-        "status.done": "导览已完成：{total}/{total} 课",
-        "welcome": ("**欢迎参加 podtalk 导览。** {total} 节短课带你从“每个 Pod 都有自己的 IP”一路走到排查出错的 "
-                    "NetworkPolicy。每节课包括一段讲解、一个带错误的清单练习（说出 `podtalk inspect` 发现的问题）和一道测验。"
-                    "随时输入 **帮助**（help）查看命令；**退出**（quit）会暂停，下次从原处继续。"),
-        "resume": "**欢迎回来。** 从第 {n}/{total} 课（{title}）的{step}继续。",
-        "lesson.head": "## 第 {n}/{total} 课 · {title}",
-        "lesson.builds_on": "_本课依据知识库条目：{items}。想了解更多，可以直接向 podtalk 提问。_",
-        "lesson.footer": "输入 **next**（下一步）进入练习 · **quit**（退出）暂停",
-        "exercise.head": "### 练习 {n}/{total} · 指出问题",
-        "exercise.footer": "用字母、数字或规则 id 作答 · **hint**（提示）· **skip**（跳过）· **quit**（退出）",
-        "quiz.head": "### 测验 {n}/{total}",
-        "quiz.footer.choice": "用字母或数字作答 · **hint**（提示）· **skip**（跳过）· **quit**（退出）",
-        "quiz.footer.text": "直接输入答案 · **hint**（提示）· **skip**（跳过）· **quit**（退出）",
-        "correct": "**回答正确。**",
-        "correct.rule": "**回答正确：** `{rule}`。",
-        "correct.text": "**回答正确：** `{answer}`。",
-        "wrong.rule": ("**不对。** `{rule}`（{title}）不是这里的问题：`podtalk inspect` 对这个清单并不报告它。"
-                       "再试一次，或输入 **hint**（提示）/ **skip**（跳过）。"),
-        "wrong.also": ("**接近了，但不是题目问的那个。** `podtalk inspect` 对这里确实也报告了 `{rule}`（{title}），"
-                       "但它解释不了题目中的现象。再看一看，或输入 **hint**（提示）。"),
-        "wrong.choice": "**不对。** 选项 **{letter})** 不正确。再试一次，或输入 **hint**（提示）/ **skip**（跳过）。",
-        "wrong.text": "**不对。** `{given}` 不是正确答案。再试一次，或输入 **hint**（提示）/ **skip**（跳过）。",
-        "invalid.exercise": "请用字母（a-{last}）、数字（1-{count}）或规则 id（例如 `{example}`）作答。",
-        "invalid.choice": "请用字母（a-{last}）或数字（1-{count}）作答。",
-        "invalid.text": "请输入答案，或输入 **skip**（跳过）查看答案。",
-        "invalid.reading": "这一部分只需阅读。准备好了就输入 **next**（下一步）进入练习。",
-        "answer_first": "请先回答问题，或输入 **skip**（跳过）查看答案并继续。",
-        "hint": "**提示：** {hint}",
-        "hint.reading": "这里不需要提示：读完讲解后输入 **next**（下一步）。",
-        "skipped.rule": "**已跳过。** 正确答案是 `{rule}`。",
-        "skipped.choice": "**已跳过。** 正确答案是 **{letter})** {text}",
-        "skipped.text": "**已跳过。** 正确答案是 `{answer}`。",
-        "confirm": "`podtalk inspect` 的报告：",
-        "finding": "> **{severity}** `{rule}` {object}（第 {line} 行）：{message}",
-        "why": "**解析：** {text}",
-        "paused": "**导览已暂停**，位置：第 {n}/{total} 课（{title}）的{step}。输入 **/tour** 即可从原处继续。",
-        "closed": "导览已关闭。请重新输入你的问题，或输入 **/tour** 查看总结。",
-        "help": ("**导览命令：** **next**（下一步）继续 · **hint**（提示）给点提示 · **skip**（跳过）显示答案并继续 · "
-                 "**repeat**（重复）再看一遍本步 · **status**（进度）当前位置 · **restart**（重新开始）从头来过 · "
-                 "**quit**（退出）暂停，进度会保存。"),
-        "summary.head": "## 导览完成",
-        "summary.intro": "你完成了全部 {total} 节课：{asked} 道题中答对 {right} 道（含重试后答对），跳过 {skipped} 道。",
-        "summary.table": "| # | 课程 | 练习 | 测验 |\n|---|---|---|---|",
-        "summary.correct": "正确",
-        "summary.correct_after": "第 {n} 次答对",
-        "summary.skipped": "跳过",
-        "summary.none": "未完成",
-        "summary.next": ("**接下来：** 用中文或英文向 podtalk 提任何关于 Pod 网络的问题，把清单粘贴到对话里，"
-                         "或对你自己的清单运行 `podtalk inspect FILE`。"),
-        "summary.restart": "输入 **restart**（重新开始）再走一遍导览，或输入 **quit**（退出）回到对话。",
-        "status.word": "**当前位置：** {status}",
-        "kb.quote": "> **{title}**（`{id}`）：{summary}",
-        "kb.item": "{title}（`{id}`）",
-    },
-}
+LETTERS = "abcdefghij"
+STRINGS_PATH = Path(__file__).with_name("strings.yaml")
 
 
-def t(lang: str, key: str, **kw: Any) -> str:
-    """The ``key`` string in ``lang`` (English as fallback), formatted with ``kw``."""
-    text = STRINGS.get(lang, STRINGS["en"]).get(key) or STRINGS["en"][key]
+@lru_cache(maxsize=1)
+def strings() -> dict[str, dict[str, str]]:
+    """The tour's UI sentences per language (``strings.yaml``)."""
+    data = yaml.load(STRINGS_PATH.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    return {lang: {k: str(v) for k, v in table.items()} for lang, table in data.items()}
+
+
+def t(lang: str, key: str, shell: str | None = None, **kw: Any) -> str:
+    """The ``key`` sentence in ``lang`` (English as fallback), the ``key.<shell>`` variant first, formatted with ``kw``."""
+    table = strings().get(lang, strings()["en"])
+    english = strings()["en"]
+    text = None
+    if shell:
+        text = table.get(f"{key}.{shell}", english.get(f"{key}.{shell}"))
+    if text is None:
+        text = table.get(key, english[key])
     return text.format(**kw) if kw else text
 
 
@@ -151,7 +52,7 @@ def step_name(lang: str, step: str) -> str:
 
 @lru_cache(maxsize=256)
 def kb_entry(entry_id: str) -> dict[str, Any] | None:
-    """The raw YAML of one KB entry (no validation; the tests check the ids), or None if missing."""
+    """The raw YAML of one KB entry (no validation; the audit checks the ids), or None if missing."""
     from assistant.paths import kb_dir
 
     for path in sorted((kb_dir() / "entries").glob(f"*/{entry_id}.yaml")):
@@ -164,10 +65,15 @@ def kb_entry(entry_id: str) -> dict[str, Any] | None:
 
 
 _CODE_RE = re.compile(r"(`[^`]*`)")
-_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = "\u3000-\u303f\uff00-\uffef“”‘’"
 # A soft break between two CJK characters, or after CJK punctuation unless a blank line, list item,
 # quote or code fence follows (those breaks are structure, not wrapping).
-_CJK_JOIN_RE = re.compile(rf"(?<=[{_CJK}])\n[ \t]*(?=[{_CJK}])|(?<=[。，；：、！？）」])\n[ \t]*(?![\n\-*>`]|\d+\. )")
+_CJK_JOIN_RE = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])\n[ \t]*(?=[{_CJK}{_CJK_PUNCT}])"
+                          rf"|(?<=[。，；：、！？）」])\n[ \t]*(?![\n\-*>`]|\d+\. )")
+# A space between two CJK characters, or next to CJK punctuation (bold markers may sit in between).
+_ZH_SPACE_RE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])|(?<=[{_CJK_PUNCT}])[ \t]+(?=\S)(?!\*\*\s)"
+                          rf"|(?<=[{_CJK_PUNCT}]\*\*)[ \t]+|[ \t]+(?=[{_CJK_PUNCT}])")
 
 
 def prose(text: str, lang: str) -> str:
@@ -179,7 +85,34 @@ def prose(text: str, lang: str) -> str:
     text = text.strip()
     if lang != "zh":
         return text
-    return _CJK_JOIN_RE.sub("", text)
+    return tidy_zh(_CJK_JOIN_RE.sub("", text))
+
+
+def tidy_zh(markdown: str) -> str:
+    """Remove stray spaces in Chinese prose: between CJK characters and around CJK punctuation.
+
+    Code spans, fenced blocks, table rows and list/quote markers are left alone, so YAML, commands and
+    Markdown structure are unchanged. Spaces between Chinese and Latin words are kept.
+    """
+    out: list[str] = []
+    fenced = False
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+            out.append(line)
+            continue
+        if fenced:
+            out.append(line)
+            continue
+        m = re.match(r"^(\s*(?:[-*>|]\s*|\d+\.\s+)*)", line)
+        lead = m.group(1) if m else ""
+        body = line[len(lead):]
+        codes = _CODE_RE.findall(body)
+        masked = _ZH_SPACE_RE.sub("", _CODE_RE.sub("\ue000", body))  # code spans count as Latin text
+        for code in codes:
+            masked = masked.replace("\ue000", code, 1)
+        out.append(lead + masked)
+    return "\n".join(out)
 
 
 def md_escape(text: str) -> str:
@@ -213,65 +146,161 @@ def rule_title(rule_id: str, lang: str) -> str:
     return info.text("title", lang) if info else rule_id
 
 
-def _builds_on(lesson: Lesson, lang: str) -> str:
+def _builds_on(lesson: Lesson, lang: str, shell: str) -> str:
     items = []
     for kid in lesson.kb:
         entry = kb_entry(kid)
         title = md_escape(entry["title"][lang]) if entry else kid
         items.append(t(lang, "kb.item", title=title, id=kid))
-    return t(lang, "lesson.builds_on", items="; ".join(items) if lang == "en" else "；".join(items))
-
-
-def render_explanation(lesson: Lesson, total: int, lang: str) -> str:
-    parts = [t(lang, "lesson.head", n=lesson.number, total=total, title=lesson.title[lang]),
-             expand_kb_quotes(prose(lesson.explanation[lang], lang), lang),
-             _builds_on(lesson, lang),
-             t(lang, "lesson.footer")]
-    return "\n\n".join(parts)
+    return t(lang, "lesson.builds_on", shell, items="; ".join(items) if lang == "en" else "；".join(items))
 
 
 def _yaml_block(manifest: str) -> str:
     return "```yaml\n" + manifest.strip("\n") + "\n```"
 
 
-def render_exercise(lesson: Lesson, total: int, lang: str) -> str:
+def _finish(text: str, lang: str) -> str:
+    return tidy_zh(text) if lang == "zh" else text
+
+
+def render_explanation(lesson: Lesson, total: int, lang: str, shell: str = "chat") -> str:
+    parts = [t(lang, "lesson.head", n=lesson.number, total=total, title=lesson.title[lang], minutes=lesson.minutes),
+             expand_kb_quotes(prose(lesson.explanation[lang], lang), lang)]
+    if lesson.diagram.strip():
+        parts += [t(lang, "lesson.diagram"), "```text\n" + lesson.diagram.strip("\n") + "\n```"]
+    if lesson.example is not None:
+        parts += [t(lang, "lesson.example", caption=prose(lesson.example.caption[lang], lang)),
+                  _yaml_block(lesson.example.manifest)]
+        chain = service_chain(lesson.example.manifest, lang)
+        if chain:
+            parts += [t(lang, "lesson.chain"), "```text\n" + chain + "\n```"]
+    if lesson.kb:
+        parts.append(_builds_on(lesson, lang, shell))
+    parts.append(t(lang, "lesson.footer" if lesson.lab else "lesson.footer.nolab"))
+    return _finish("\n\n".join(parts), lang)
+
+
+def render_exercise(lesson: Lesson, total: int, lang: str, order: Sequence[int] | None = None,
+                    found: Sequence[str] = ()) -> str:
+    """The broken manifest and the options, in the learner's shuffled ``order`` (rule ids only, no titles)."""
     ex: Exercise = lesson.exercise
-    options = "\n".join(f"- **{_LETTERS[i]})** `{rid}`: {md_escape(rule_title(rid, lang))}" for i, rid in enumerate(ex.options))
-    parts = [t(lang, "exercise.head", n=lesson.number, total=total), prose(ex.prompt[lang], lang)]
+    order = list(order) if order is not None else list(range(len(ex.options)))
+    options = "\n".join(f"- **{LETTERS[shown]})** `{ex.options[i]}`" for shown, i in enumerate(order))
+    many = len(ex.rules) > 1
+    head = t(lang, "exercise.head.many", n=lesson.number, total=total, count=len(ex.rules)) if many else \
+        t(lang, "exercise.head", n=lesson.number, total=total)
+    parts = [head, prose(ex.prompt[lang], lang)]
     if ex.namespace != "default":
         parts.append(f"_namespace: `{ex.namespace}`_")
-    parts += [_yaml_block(ex.manifest), options, t(lang, "exercise.footer")]
-    return "\n\n".join(parts)
+    parts += [_yaml_block(ex.manifest), options]
+    if many and found:
+        sep = "、" if lang == "zh" else ", "
+        parts.append(t(lang, "exercise.found", found=sep.join(f"`{r}`" for r in found), left=len(ex.rules) - len(found)))
+    parts.append(t(lang, "exercise.footer"))
+    return _finish("\n\n".join(parts), lang)
 
 
-def render_quiz(lesson: Lesson, total: int, lang: str) -> str:
+def render_fix(lesson: Lesson, lang: str, path: Path, shell: str = "chat") -> str:
+    paste_end = t(lang, "fix.paste_end", shell)
+    parts = [t(lang, "fix.head"), t(lang, "fix.body", path=path, paste_end=paste_end), t(lang, "fix.footer")]
+    return _finish("\n\n".join(parts), lang)
+
+
+def render_quiz(lesson: Lesson, total: int, lang: str, order: Sequence[int] | None = None) -> str:
     quiz: Quiz = lesson.quiz
     parts = [t(lang, "quiz.head", n=lesson.number, total=total), prose(quiz.question[lang], lang)]
     if quiz.manifest:
         parts.append(_yaml_block(quiz.manifest))
     if quiz.kind == "choice":
-        parts.append("\n".join(f"- **{_LETTERS[i]})** {c.text[lang]}" for i, c in enumerate(quiz.options)))
+        order = list(order) if order is not None else list(range(len(quiz.options)))
+        parts.append("\n".join(f"- **{LETTERS[shown]})** {quiz.options[i].text[lang]}" for shown, i in enumerate(order)))
         parts.append(t(lang, "quiz.footer.choice"))
+    elif quiz.kind == "reach":
+        parts.append(t(lang, "quiz.reach", source=quiz.source, destination=quiz.destination, port=quiz.port,
+                       protocol=quiz.protocol))
+        parts.append(t(lang, "quiz.footer.reach"))
     else:
         parts.append(t(lang, "quiz.footer.text"))
-    return "\n\n".join(parts)
+    return _finish("\n\n".join(parts), lang)
 
 
-@lru_cache(maxsize=64)
-def reported_rules(manifest: str, namespace: str) -> frozenset[str]:
-    """Rule ids the inspector reports for a manifest (cached: lessons are fixed data)."""
-    from assistant.inspection import inspect_text
+def render_lab(lesson: Lesson, lang: str, path: Path) -> str:
+    if lesson.lab is None:
+        return t(lang, "lab.none")
+    commands = "\n".join(c.replace("{file}", str(path)) for c in lesson.lab.commands)
+    parts = [t(lang, "lab.head"), prose(lesson.lab.intro[lang], lang), "```sh\n" + commands + "\n```",
+             t(lang, "lab.tail", path=path)]
+    return _finish("\n\n".join(parts), lang)
 
-    return frozenset(f.rule for f in inspect_text(manifest, namespace=namespace).findings)
+
+def render_findings(findings: Sequence[Any], lang: str) -> str:
+    """Inspector findings as quoted lines; in Chinese the rule title replaces the English message."""
+    lines = [t(lang, "finding", severity=t(lang, f"severity.{f.severity}"), rule=f.rule, object=f.object,
+               line=f.line, message=f.message, title=md_escape(rule_title(f.rule, lang)))
+             for f in findings]
+    return "\n>\n".join(lines)
 
 
-def inspector_confirmation(exercise: Exercise, lang: str) -> str:
-    """The findings of the exercise's rule as ``podtalk inspect`` reports them (messages are English)."""
-    from assistant.inspection import inspect_text
-
-    report = inspect_text(exercise.manifest, namespace=exercise.namespace)
-    lines = [t(lang, "finding", severity=f.severity, rule=f.rule, object=f.object, line=f.line, message=f.message)
-             for f in report.findings if f.rule == exercise.rule]
-    if not lines:  # cannot happen for an audited lesson; say so rather than claim a confirmation
+def inspector_confirmation(exercise: Exercise, lang: str, rules: Sequence[str] | None = None) -> str:
+    """The findings of the exercise's rule(s) as ``podtalk inspect`` reports them."""
+    found = findings_of(exercise.manifest, exercise.namespace, tuple(rules or exercise.rules))
+    if not found:  # cannot happen for an audited lesson; say so rather than claim a confirmation
         return ""
-    return t(lang, "confirm") + "\n>\n" + "\n>\n".join(lines)
+    return t(lang, "confirm") + "\n>\n" + render_findings(found, lang)
+
+
+def findings_of_rules(exercise: Exercise) -> frozenset[str]:
+    """Every rule the inspector reports for the exercise's broken manifest."""
+    from assistant.tour.inspecting import reported_rules
+
+    return reported_rules(exercise.manifest, exercise.namespace)
+
+
+
+def _headless_services(manifest: str) -> set[str]:
+    """``namespace/name`` of every Service with ``clusterIP: None`` (the inspector reports them as ClusterIP)."""
+    found: set[str] = set()
+    try:
+        docs = list(yaml.load_all(manifest, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))  # noqa: S506
+    except yaml.YAMLError:
+        return found
+    for doc in docs:
+        if isinstance(doc, dict) and doc.get("kind") == "Service" and isinstance(doc.get("spec"), dict) \
+                and doc["spec"].get("clusterIP") == "None":
+            meta = doc.get("metadata") or {}
+            found.add(f"{meta.get('namespace', 'default')}/{meta.get('name')}")
+    return found
+
+
+def service_chain(manifest: str, lang: str = "en", namespace: str = "default") -> str:
+    """DNS -> Service -> EndpointSlice -> Pods for each Service of ``manifest`` that selects Pods,
+    as ``podtalk inspect`` resolves it (names, ports, named target ports); empty when there is none."""
+    from assistant.tour.inspecting import _report
+
+    report = _report(manifest, namespace)
+    headless = _headless_services(manifest)
+    blocks = []
+    for svc in report.services:
+        if not svc.workloads:
+            continue
+        ns, name = svc.service.split("/", 1)
+        service_name = f"{name}.{ns}.svc.cluster.local"
+        pod_names = [n for n in report.dns if n.endswith("." + service_name)]
+        is_headless = svc.service in headless
+        dns = f"DNS            {service_name}"
+        if pod_names:
+            dns += "  " + t(lang, "chain.pod_names", n=len(pod_names), first=pod_names[0])
+        lines = [dns, "  |"]
+        for port in svc.ports:
+            resolved = sorted({p for p in port["resolved"].values() if p is not None})
+            target = port["targetPort"]
+            shown = f"{target}" + (f" = {resolved[0]}" if resolved and str(resolved[0]) != str(target) else "")
+            kind = "headless" if is_headless else svc.type
+            lines.append(f"Service        {svc.service} ({kind})  port {port['port']}/{port['protocol']}"
+                         f" -> targetPort {shown}")
+        lines += ["  |   " + t(lang, "chain.selects"),
+                  f"EndpointSlice  kubernetes.io/service-name={name}: " + t(lang, "chain.slice"),
+                  "  |   " + t(lang, "chain.headless" if is_headless else "chain.proxy"),
+                  "Pods           " + ", ".join(svc.workloads)]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
