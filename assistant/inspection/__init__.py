@@ -15,7 +15,6 @@ from __future__ import annotations
 from .explain import explain
 from .model import build_bundle
 from .parse import Limits, parse_manifest
-from .reach import reach
 from .report import Report, render_json, render_sarif, render_text
 from .rules import Context, run_rules
 from .schema import has_schema
@@ -29,7 +28,8 @@ def inspect_text(text: str | bytes, *, namespace: str = "default", cluster_domai
     limits = Limits() if max_bytes is None else Limits(max_bytes=max_bytes)
     parsed = parse_manifest(text, limits)
     bundle = build_bundle(parsed.documents, namespace=namespace or "default", known_kind=has_schema)
-    findings = run_rules(Context(bundle, parsed.problems))
+    context = Context(bundle, parsed.problems, cluster_domain)
+    findings = run_rules(context)
     explanation = explain(bundle, cluster_domain)
     return Report(
         objects=list(bundle.objects),
@@ -37,7 +37,7 @@ def inspect_text(text: str | bytes, *, namespace: str = "default", cluster_domai
         dns=explanation.dns,
         cname=explanation.cname,
         env=explanation.env,
-        reach=reach(bundle),
+        reach=context.reach.verdicts(),
         skipped=list(bundle.skipped),
         services=explanation.services,
     )

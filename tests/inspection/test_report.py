@@ -58,7 +58,7 @@ spec:
 ---
 apiVersion: example.com/v1
 kind: Widget
-metadata: {name: w, namespace: shop}
+metadata: {name: w, namespace: lab}
 """
 
 

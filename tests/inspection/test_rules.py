@@ -104,7 +104,7 @@ CASES = {
                            SERVICE % ("web", 8080) + "---\n" + deploy()),
     "schema-invalid": (deploy().replace("ports: [{containerPort: 8080, name: http}]", "ports: 80"), deploy()),
     "service-selector-no-match": (doc(deploy(), SERVICE % ("wbe", 8080)), doc(deploy(), SERVICE % ("web", 8080))),
-    "service-target-port-mismatch": (doc(deploy(), SERVICE % ("web", 9090)), doc(deploy(), SERVICE % ("web", 8080))),
+    "service-target-port-mismatch": (doc(deploy(), SERVICE % ("web", "htp")), doc(deploy(), SERVICE % ("web", "http"))),
     "service-port-name-missing": (
         "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{port: 80, name: http}, {port: 81}]\n",
         "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{port: 80, name: http}, {port: 81, name: b}]\n"),
@@ -158,6 +158,22 @@ CASES = {
         deploy().replace("ports: [{containerPort: 8080, name: http}]", "ports: [{containerPort: 8080, name: http}, {containerPort: 8081, name: http}]"),
         deploy().replace("ports: [{containerPort: 8080, name: http}]", "ports: [{containerPort: 8080, name: http}, {containerPort: 8081, name: admin}]")),
     "yaml-limit-exceeded": ("a: " + "[" * 150 + "]" * 150 + "\n", "a: " + "[" * 50 + "]" * 50 + "\n"),
+    "service-dependency-blocked": (
+        doc(deploy("api").replace("        ports:", "        env: [{name: WEB_URL, value: 'http://web:80/'}]\n        ports:"),
+            deploy(), SERVICE % ("web", 8080), POLICY % "  podSelector: {matchLabels: {app: web}}\n  ingress: []"),
+        doc(deploy("api").replace("        ports:", "        env: [{name: WEB_URL, value: 'http://web:80/'}]\n        ports:"),
+            deploy(), SERVICE % ("web", 8080),
+            POLICY % "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]")),
+    "networkpolicy-selects-host-network": (
+        doc(deploy().replace("      containers:", "      hostNetwork: true\n      dnsPolicy: ClusterFirstWithHostNet\n      containers:"),
+            POLICY % "  podSelector: {matchLabels: {app: web}}"),
+        doc(deploy(), POLICY % "  podSelector: {matchLabels: {app: web}}")),
+    "namespace-legacy-isolation-annotation": (
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations:\n    net.beta.kubernetes.io/network-policy: "
+        "'{\"ingress\": {\"isolation\": \"DefaultDeny\"}}'\n",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n"
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\n"
+        "spec: {podSelector: {}, policyTypes: [Ingress]}\n"),
 }
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import NetworkPolicy, PolicyRule, Workload
+from ..model import Bundle, NetworkPolicy, PolicyRule, Workload
+from ..operators import may_create_pods
 from ..selection import peer_matches, peer_namespace_scope, policy_port_matches, policy_selects
 from . import Context, Hit, rule
 
@@ -14,15 +15,31 @@ def _selected(context: Context, policy: NetworkPolicy) -> list[Workload]:
     return [w for w in context.bundle.workloads if policy_selects(policy, w)]
 
 
+def pod_creating_resources(bundle: Bundle, namespaces: list[str]) -> list[str]:
+    """Custom resources of these namespaces that an operator may turn into pods (``Kind/ns/name``)."""
+    wanted = set(namespaces)
+    return [ref.id for ref in bundle.custom_resources if ref.namespace in wanted and may_create_pods(ref.kind)]
+
+
+def unknown_pods_note(bundle: Bundle, namespaces: list[str]) -> tuple[str, str | None]:
+    """(message suffix, lowered severity) when custom resources may create the pods a selector wants."""
+    creators = pod_creating_resources(bundle, namespaces)
+    if not creators:
+        return "", None
+    shown = ", ".join(creators[:3]) + (f" and {len(creators) - 3} more" if len(creators) > 3 else "")
+    return (f"; the bundle's custom resources may create such pods through their operator: {shown}", "info")
+
+
 @rule("networkpolicy-selects-no-pods")
 def selects_no_pods(context: Context) -> Iterator[Hit]:
     for policy in context.bundle.policies:
         if policy.pod_selector.everything:
             continue  # podSelector {} is a namespace-wide policy, valid even before any pod exists
         if not _selected(context, policy):
+            note, severity = unknown_pods_note(context.bundle, [policy.ref.namespace])
             yield Hit(policy.ref.id, policy.ref.line,
                       f"NetworkPolicy {policy.key} podSelector {policy.pod_selector.describe()} matches no "
-                      f"pod template in namespace {policy.ref.namespace}")
+                      f"pod template in namespace {policy.ref.namespace}{note}", severity)
 
 
 def _rules(policy: NetworkPolicy) -> Iterator[PolicyRule]:
@@ -44,9 +61,10 @@ def peer_selects_no_pods(context: Context) -> Iterator[Hit]:
                 if any(peer_matches(bundle, policy, peer, w) for w in bundle.workloads):
                     continue
                 where = ", ".join(namespaces) or "no namespace of the bundle"
+                note, severity = unknown_pods_note(bundle, namespaces)
                 yield Hit(policy.ref.id, policy.ref.line,
                           f"NetworkPolicy {policy.key} {policy_rule.direction} rule {policy_rule.index} peer "
-                          f"{peer.index} ({peer.describe()}) matches no pod in namespace {where}")
+                          f"{peer.index} ({peer.describe()}) matches no pod in namespace {where}{note}", severity)
 
 
 @rule("networkpolicy-peer-or-ambiguity")
@@ -107,20 +125,34 @@ def named_port_unknown(context: Context) -> Iterator[Hit]:
                           f"{', '.join(w.key for w in destinations)} (names: {', '.join(names) or 'none'})")
 
 
-def _egress_allows_dns(policies: list[NetworkPolicy], protocol: str) -> bool:
+DNS_PORTS = {53: "", 5353: "OpenShift, whose DNS pods listen on 5353 behind the port-53 Service"}
+"""Pod ports a DNS server listens on. NetworkPolicy matches the destination pod's port (after the
+Service's port translation), so where the DNS pods listen on 5353, allowing 5353 allows DNS."""
+_DNS_PORT_NAMES = ("dns", "dns-tcp", "domain")
+
+
+def _egress_allows_dns(policies: list[NetworkPolicy], protocol: str) -> int | None:
+    """The DNS port (53 or 5353) some egress rule allows for ``protocol``, or ``None``."""
     for policy in policies:
         for policy_rule in policy.egress:
             if policy_rule.peers is not None and not policy_rule.peers:
                 continue
             if policy_rule.ports is None:
-                return True
+                return 53
             for port in policy_rule.ports:
                 if isinstance(port.port, str):
-                    if port.protocol == protocol and port.port in ("dns", "dns-tcp", "domain"):
-                        return True
-                elif policy_port_matches(port, 53, protocol, None):
-                    return True
-    return False
+                    if port.protocol == protocol and port.port in _DNS_PORT_NAMES:
+                        return 53
+                    continue
+                for number in DNS_PORTS:
+                    if policy_port_matches(port, number, protocol, None):
+                        return number
+    return None
+
+
+def _egress_ports(policies: list[NetworkPolicy]) -> str:
+    found = sorted({p.describe() for policy in policies for r in policy.egress for p in r.ports or []})
+    return ", ".join(found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "") if found else "none"
 
 
 @rule("networkpolicy-blocks-dns")
@@ -130,13 +162,28 @@ def blocks_dns(context: Context) -> Iterator[Hit]:
         if workload.host_network:
             continue  # policies are not applied to host-network pods by most plugins
         isolating = [p for p in bundle.policies if "Egress" in p.policy_types and policy_selects(p, workload)]
-        if not isolating or _egress_allows_dns(isolating, "UDP"):
+        if not isolating or _egress_allows_dns(isolating, "UDP") is not None:
             continue
         names = ", ".join(p.key for p in isolating)
-        tcp = " (only TCP 53 is allowed; DNS queries go over UDP first)" if _egress_allows_dns(isolating, "TCP") else ""
+        tcp = _egress_allows_dns(isolating, "TCP")
+        only_tcp = f" (only TCP {tcp} is allowed; DNS queries go over UDP first)" if tcp is not None else ""
         yield Hit(workload.ref.id, workload.ref.line,
                   f"{workload.kind} {workload.key} is egress-isolated by NetworkPolicy {names} and no egress "
-                  f"rule allows port 53/UDP{tcp}")
+                  f"rule allows DNS: port 53/UDP (or 5353/UDP on {DNS_PORTS[5353]}){only_tcp}; egress ports "
+                  f"allowed: {_egress_ports(isolating)}")
+
+
+@rule("networkpolicy-selects-host-network")
+def selects_host_network(context: Context) -> Iterator[Hit]:
+    bundle = context.bundle
+    for policy in bundle.policies:
+        host = [w for w in bundle.workloads_in(policy.ref.namespace) if w.host_network and policy_selects(policy, w)]
+        if host:
+            names = ", ".join(f"{w.kind} {w.key}" for w in host[:5]) + (f" and {len(host) - 5} more"
+                                                                          if len(host) > 5 else "")
+            yield Hit(policy.ref.id, policy.ref.line,
+                      f"NetworkPolicy {policy.key} selects hostNetwork pods ({names}); most network plugins do "
+                      "not apply NetworkPolicy to them, so the policy may not restrict their traffic")
 
 
 @rule("pod-not-isolated")

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..model import Bundle, Service, Workload
 from ..selection import resolve_target_port, service_workloads
 from . import Context, Hit, rule
+from .networkpolicy import unknown_pods_note
 
 
 def _labels(labels: dict[str, str]) -> str:
@@ -38,7 +39,8 @@ def selector_no_match(context: Context) -> Iterator[Hit]:
         closest = _closest(bundle, service)
         if closest is not None:
             message += f" (closest: {closest.kind} {closest.key} with {_labels(closest.labels)})"
-        yield Hit(service.ref.id, service.ref.line, message)
+        note, severity = unknown_pods_note(bundle, [service.ref.namespace])
+        yield Hit(service.ref.id, service.ref.line, message + note, severity)
 
 
 @rule("service-target-port-mismatch")
@@ -66,10 +68,17 @@ def target_port_mismatch(context: Context) -> Iterator[Hit]:
                                for w in missing for p in w.ports}) or ["none"]
             label = f"port {port.name or port.port}"
             written = "targetPort" if port.target_port is not None else "targetPort (omitted, so = port)"
-            yield Hit(service.ref.id, service.ref.line,
-                      f"Service {service.key} {label}: {written} {target}/{port.protocol} matches no container "
-                      f"port of {', '.join(f'{w.kind} {w.key}' for w in missing)} "
-                      f"(declared: {', '.join(declared)})")
+            owners = ", ".join(f"{w.kind} {w.key}" for w in missing)
+            if isinstance(target, int):
+                # containerPort is informational: traffic to an undeclared number still arrives
+                yield Hit(service.ref.id, service.ref.line,
+                          f"Service {service.key} {label}: {written} {target}/{port.protocol} is not declared as a "
+                          f"containerPort of {owners} (declared: {', '.join(declared)}); make sure the process "
+                          f"listens on {target}", "warning")
+            else:
+                yield Hit(service.ref.id, service.ref.line,
+                          f"Service {service.key} {label}: named {written} {target!r}/{port.protocol} matches no "
+                          f"container port name of {owners} (declared: {', '.join(declared)})")
 
 
 @rule("service-port-name-missing")
