@@ -17,6 +17,7 @@ from .model import build_bundle
 from .parse import Limits, parse_manifest
 from .report import Report, render_json, render_sarif, render_text
 from .rules import Context, run_rules
+from .rules.dependencies import expected_connections
 from .schema import has_schema
 
 __all__ = ["inspect_text", "Report", "Limits", "render_text", "render_json", "render_sarif"]
@@ -40,4 +41,5 @@ def inspect_text(text: str | bytes, *, namespace: str = "default", cluster_domai
         reach=context.reach.verdicts(),
         skipped=list(bundle.skipped),
         services=explanation.services,
+        expected=expected_connections(context) if bundle.services else [],
     )

@@ -5,8 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..dependencies import find_dependencies
+from ..reach import Verdict
 from ..selection import resolve_target_port, service_workloads
 from . import Context, Hit, rule
+
+
+def expected_connections(context: Context) -> list[tuple[Verdict, str]]:
+    """(verdict, what names it) for every connection a workload's configuration expects, allowed or not."""
+    bundle = context.bundle
+    matrix = context.reach
+    result: list[tuple[Verdict, str]] = []
+    for dep in find_dependencies(bundle, context.cluster_domain):
+        for destination in service_workloads(bundle, dep.service):
+            resolved = resolve_target_port(dep.port, destination)
+            target = resolved.number if resolved is not None else dep.port.effective_target
+            if not isinstance(target, int):
+                continue
+            via = f"Service {dep.service.key} named in {dep.where}"
+            for src in matrix.units(dep.workload):
+                for dst in matrix.units(destination):
+                    result.append((matrix.verdict_between(src, dst, target, dep.port.protocol), via))
+    return result
 
 
 def blocked_dependencies(context: Context) -> Iterator[tuple]:
