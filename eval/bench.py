@@ -269,7 +269,7 @@ spec:
   policyTypes: [Ingress]
   ingress:
   - from: [{{podSelector: {{matchLabels: {{app.kubernetes.io/part-of: install}}}}}}]
-    ports: [{{port: 8080}}, {{port: 8081}}]
+    ports: [{{port: 8080}}, {{port: 8081}}, {{port: 6379}}]
 """)
         docs.append(f"""apiVersion: v1
 kind: ConfigMap

@@ -1,0 +1,104 @@
+"""The false-positive causes found on real public bundles, and the model gaps behind them,
+each checked on real YAML: operators' pods, unknown custom resources, DNS on 5353, numeric
+targetPorts, ReplicationControllers, native sidecars, per-pod StatefulSet policies, name
+collisions, and Services named in a workload's configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .helpers import rules, run, verdict
+
+MANIFESTS = Path(__file__).parents[2] / "eval" / "manifests"
+
+
+def case(name: str):
+    return run((MANIFESTS / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def findings(report, rule_id):
+    return [f for f in report.findings if f.rule == rule_id]
+
+
+def test_prometheus_pods_come_from_the_custom_resource():
+    report = case("operator-prometheus-selected-by-service-and-policy")
+    assert not findings(report, "service-selector-no-match") and not findings(report, "networkpolicy-selects-no-pods")
+    skipped = next(s for s in report.skipped if s.kind == "Prometheus")
+    assert "StatefulSet monitoring/prometheus-k8s" in skipped.reason
+    assert verdict(report, "monitoring/grafana", "monitoring/prometheus-k8s", 9090).allowed
+    assert not verdict(report, "monitoring/grafana", "monitoring/prometheus-k8s", 8080).allowed
+
+
+def test_a_real_typo_next_to_an_operator_resource_is_still_a_warning():
+    [finding] = findings(case("operator-prometheus-service-typo"), "service-selector-no-match")
+    assert finding.severity == "warning"
+
+
+def test_unknown_custom_resource_lowers_selects_nothing_to_info_and_names_it():
+    [finding] = findings(case("operator-unknown-cr-selector-info"), "service-selector-no-match")
+    assert finding.severity == "info"
+    assert "Kafka/streaming/events" in finding.message and "ServiceMonitor" not in finding.message
+
+
+def test_dns_on_5353_counts_and_the_message_names_the_ports_found():
+    assert "networkpolicy-blocks-dns" not in rules(case("openshift-dns-5353-egress"))
+    [finding] = findings(case("openshift-dns-wrong-port"), "networkpolicy-blocks-dns")
+    assert "5353/UDP on OpenShift" in finding.message
+    assert "egress ports allowed: 443/TCP, 5335/UDP" in finding.message
+
+
+def test_numeric_target_port_is_a_warning_named_stays_an_error():
+    [numeric] = findings(case("service-numeric-targetport-undeclared"), "service-target-port-mismatch")
+    assert numeric.severity == "warning" and "make sure the process listens on 8080" in numeric.message
+    [named] = findings(case("plain-init-container-port"), "service-target-port-mismatch")
+    assert named.severity == "error" and "'admin'" in named.message
+
+
+def test_replication_controllers_are_workloads():
+    report = case("replicationcontroller-with-service")
+    assert not findings(report, "service-selector-no-match")
+    assert verdict(report, "default/web-controller", "default/mongo-controller", 27017).allowed
+    assert "workload-selector-mismatch" in rules(case("replicationcontroller-selector-mismatch"))
+
+
+def test_native_sidecar_ports_serve_and_plain_init_ports_do_not():
+    report = case("native-sidecar-port")
+    assert verdict(report, "mesh/app", "mesh/app", 15090).allowed
+    assert not any(v.port == 9000 for v in case("plain-init-container-port").reach)
+
+
+def test_policy_on_one_statefulset_pod_is_judged_per_pod():
+    report = case("statefulset-per-pod-policy")
+    assert not verdict(report, "data/reporting", "data/db-0", 5432).allowed
+    assert verdict(report, "data/reporting", "data/db-1", 5432).allowed
+    assert not any(v.destination == "data/db" for v in report.reach)
+
+
+def test_name_collisions_get_kind_qualified_keys():
+    report = case("name-collision-deployment-and-pod")
+    keys = {v.source for v in report.reach}
+    assert keys == {"default/Deployment/web", "default/Pod/web"}
+
+
+def test_dependency_found_in_env_configmap_and_args_with_the_denying_policy():
+    [env] = findings(case("dependency-env-host-blocked"), "service-dependency-blocked")
+    assert "'redis-leader' in env REDIS_HOST" in env.message and "guestbook/redis-deny-all" in env.message
+    [url] = findings(case("dependency-configmap-url-blocked"), "service-dependency-blocked")
+    assert "env CATALOG_URL (ConfigMap shop/web-config)" in url.message and "egress-isolated" in url.message
+    [args] = findings(case("dependency-args-cross-namespace"), "service-dependency-blocked")
+    assert "'postgres.data'" in args.message and "data/same-namespace-only" in args.message
+    assert "service-dependency-blocked" not in rules(case("dependency-allowed-by-policy"))
+    assert "service-dependency-blocked" not in rules(case("dependency-configmap-items-not-mounted"))
+
+
+def test_bare_words_are_not_dependencies():
+    text = (MANIFESTS / "dependency-env-host-blocked.yaml").read_text(encoding="utf-8")
+    # the same value under a variable that does not hold a host is not a reference
+    assert "service-dependency-blocked" not in rules(run(text.replace("REDIS_HOST", "REDIS_MODE")))
+
+
+def test_hostnetwork_policy_and_legacy_annotation():
+    [finding] = findings(case("hostnetwork-pod-selected-by-policy"), "networkpolicy-selects-host-network")
+    assert finding.severity == "info" and "DaemonSet monitoring/node-exporter" in finding.message
+    [legacy] = findings(case("namespace-legacy-isolation-annotation"), "namespace-legacy-isolation-annotation")
+    assert "DefaultDeny" in legacy.message and legacy.object == "Namespace/legacy"
