@@ -16,7 +16,7 @@ from typing import Any
 
 from .model import Bundle, Service, ServicePort, Workload
 
-__all__ = ["Dependency", "find_dependencies"]
+__all__ = ["Dependency", "find_dependencies", "workload_texts"]
 
 _REFERENCE = re.compile(
     r"(?<![\w.@/-])(?:(?P<scheme>[a-z][a-z0-9+.-]{1,15})://(?:[^@/\s]+@)?)?"
@@ -41,7 +41,7 @@ class Dependency:
     """The reference as written (``redis:6379``)."""
 
 
-def _texts(bundle: Bundle, workload: Workload) -> Iterator[tuple[str, str, bool]]:
+def workload_texts(bundle: Bundle, workload: Workload) -> Iterator[tuple[str, str, bool]]:
     """(where, text, names a host) for every string the workload's containers are configured with."""
     data = workload.ref.data
     spec = data.get("spec") if isinstance(data, dict) else None
@@ -132,7 +132,7 @@ def find_dependencies(bundle: Bundle, cluster_domain: str = "cluster.local") -> 
     for workload in bundle.workloads:
         if workload.origin and not workload.ref.data:
             continue  # pods made by an operator: their configuration is not in the bundle
-        for where, text, hosty in _texts(bundle, workload):
+        for where, text, hosty in workload_texts(bundle, workload):
             if len(text) > _MAX_TEXT:
                 continue
             for match in _REFERENCE.finditer(text):

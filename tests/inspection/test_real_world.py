@@ -102,3 +102,9 @@ def test_hostnetwork_policy_and_legacy_annotation():
     assert finding.severity == "info" and "DaemonSet monitoring/node-exporter" in finding.message
     [legacy] = findings(case("namespace-legacy-isolation-annotation"), "namespace-legacy-isolation-annotation")
     assert "DefaultDeny" in legacy.message and legacy.object == "Namespace/legacy"
+
+
+def test_host_network_agent_naming_no_cluster_service_gets_info_not_a_warning():
+    """kube-prometheus's node-exporter: hostNetwork, default dnsPolicy, talks to no Service."""
+    [finding] = findings(case("hostnetwork-pod-selected-by-policy"), "hostnetwork-dnspolicy")
+    assert finding.severity == "info" and "names no cluster Service" in finding.message

@@ -146,8 +146,11 @@ CASES = {
                                    doc(SECRET, deploy(), SERVICE % ("web", 8080), INGRESS % ("", "tls", "web", "number: 80"))),
     "host-network": (deploy().replace("      containers:", "      hostNetwork: true\n      dnsPolicy: ClusterFirstWithHostNet\n      containers:"),
                      deploy()),
-    "hostnetwork-dnspolicy": (deploy().replace("      containers:", "      hostNetwork: true\n      containers:"),
-                              deploy().replace("      containers:", "      hostNetwork: true\n      dnsPolicy: ClusterFirstWithHostNet\n      containers:")),
+    "hostnetwork-dnspolicy": (
+        deploy().replace("      containers:", "      hostNetwork: true\n      containers:").replace(
+            "        ports:", "        env: [{name: API_URL, value: 'http://api.shop.svc:8080'}]\n        ports:"),
+        deploy().replace("      containers:", "      hostNetwork: true\n      dnsPolicy: ClusterFirstWithHostNet\n      containers:").replace(
+            "        ports:", "        env: [{name: API_URL, value: 'http://api.shop.svc:8080'}]\n        ports:")),
     "host-port": (deploy().replace("name: http}", "name: http, hostPort: 8080}"), deploy()),
     "externalname-with-selector": (
         "apiVersion: v1\nkind: Service\nmetadata: {name: ext}\nspec:\n  type: ExternalName\n  externalName: db.example.com\n  selector: {app: db}\n",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from ..dependencies import find_dependencies, workload_texts
 from . import Context, Hit, rule
 
 
@@ -17,11 +18,20 @@ def host_network(context: Context) -> Iterator[Hit]:
 
 @rule("hostnetwork-dnspolicy")
 def hostnetwork_dnspolicy(context: Context) -> Iterator[Hit]:
-    for w in context.bundle.workloads:
-        if w.host_network and w.dns_policy != "ClusterFirstWithHostNet":
-            yield Hit(w.ref.id, w.ref.line,
-                      f"{w.kind} {w.key} uses hostNetwork with dnsPolicy {w.dns_policy or 'ClusterFirst (default)'}"
-                      "; cluster names will not resolve")
+    bundle = context.bundle
+    host = [w for w in bundle.workloads if w.host_network and w.dns_policy != "ClusterFirstWithHostNet"]
+    if not host:
+        return
+    # A node agent (node-exporter...) that names no cluster Service does not need cluster DNS:
+    # the finding is then only info.
+    named = {id(d.workload) for d in find_dependencies(bundle, context.cluster_domain)}
+    for w in host:
+        uses_cluster_names = id(w) in named or any(
+            ".svc" in text for _, text, _ in workload_texts(bundle, w))
+        note = "" if uses_cluster_names else " (it names no cluster Service, so it may not need them)"
+        yield Hit(w.ref.id, w.ref.line,
+                  f"{w.kind} {w.key} uses hostNetwork with dnsPolicy {w.dns_policy or 'ClusterFirst (default)'}"
+                  f"; cluster names will not resolve{note}", None if uses_cluster_names else "info")
 
 
 @rule("host-port")
