@@ -121,7 +121,7 @@ CASES = {
         doc(deploy(), POLICY % "  podSelector: {}\n  ingress: [{from: [{podSelector: {matchLabels: {app: ghost}}}]}]"),
         doc(deploy(), POLICY % "  podSelector: {}\n  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]")),
     "networkpolicy-blocks-dns": (
-        doc(deploy(), POLICY % "  podSelector: {}\n  policyTypes: [Egress]"),
+        doc(deploy(), POLICY % "  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{ports: [{port: 443}]}]"),
         doc(deploy(), POLICY % "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]")),
     "networkpolicy-peer-or-ambiguity": (
         doc(deploy(), POLICY % "  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {team: a}}\n    - podSelector: {matchLabels: {app: web}}"),

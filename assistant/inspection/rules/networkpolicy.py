@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Bundle, NetworkPolicy, PolicyRule, Workload
+from ..dependencies import find_dependencies
 from ..operators import may_create_pods
 from ..selection import peer_matches, peer_namespace_scope, policy_port_matches, policy_selects
 from . import Context, Hit, rule
@@ -158,6 +159,7 @@ def _egress_ports(policies: list[NetworkPolicy]) -> str:
 @rule("networkpolicy-blocks-dns")
 def blocks_dns(context: Context) -> Iterator[Hit]:
     bundle = context.bundle
+    named = {id(d.workload) for d in find_dependencies(bundle, context.cluster_domain)}
     for workload in bundle.workloads:
         if workload.host_network:
             continue  # policies are not applied to host-network pods by most plugins
@@ -167,10 +169,16 @@ def blocks_dns(context: Context) -> Iterator[Hit]:
         names = ", ".join(p.key for p in isolating)
         tcp = _egress_allows_dns(isolating, "TCP")
         only_tcp = f" (only TCP {tcp} is allowed; DNS queries go over UDP first)" if tcp is not None else ""
-        yield Hit(workload.ref.id, workload.ref.line,
-                  f"{workload.kind} {workload.key} is egress-isolated by NetworkPolicy {names} and no egress "
-                  f"rule allows DNS: port 53/UDP (or 5353/UDP on {DNS_PORTS[5353]}){only_tcp}; egress ports "
-                  f"allowed: {_egress_ports(isolating)}")
+        message = (f"{workload.kind} {workload.key} is egress-isolated by NetworkPolicy {names} and no egress "
+                   f"rule allows DNS: port 53/UDP (or 5353/UDP on {DNS_PORTS[5353]}){only_tcp}; egress ports "
+                   f"allowed: {_egress_ports(isolating)}")
+        if not any(p.egress for p in isolating) and id(workload) not in named:
+            # all egress denied on purpose for a leaf service that names no Service: DNS is moot
+            yield Hit(workload.ref.id, workload.ref.line,
+                      message + " (no egress at all is allowed and the pods name no Service, so this may be "
+                      "intended)", "info")
+            continue
+        yield Hit(workload.ref.id, workload.ref.line, message)
 
 
 @rule("networkpolicy-selects-host-network")
