@@ -37,8 +37,8 @@ def render_dot(report, reach_filter: ReachFilter | None = None) -> str:  # noqa:
             open_ports.setdefault(destination, []).append(port)
     lines = ["digraph reach {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fillcolor="#f5f5f5", '
              'fontname="Helvetica", fontsize=10];', '  edge [fontname="Helvetica", fontsize=9];',
-             '  label="podtalk reach: solid green = allowed (ports); dashed red = denied but expected '
-             '(a Service named in env/args/ConfigMap); open = reachable from every workload shown";',
+             '  label="podtalk reach\\lgreen edge: allowed (ports)\\ldashed red edge: denied, but the source names '
+             'the destination\'s Service (env, args, ConfigMap)\\lopen: reachable from every workload shown\\l";',
              "  labelloc=t;"]
     ids = {name: f"n{i}" for i, name in enumerate(nodes)}
     for i, ns in enumerate(sorted({namespace_of(n) for n in nodes})):

@@ -12,7 +12,8 @@ from assistant.errors import PodtalkError
 from assistant.inspection.command import run
 
 GOOD = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n"
-WARN = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: x}, ports: [{port: 80}]}\n"
+WARN = ("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: x}, ports: [{port: 80}]}\n"
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: y, labels: {app: y}}\nspec: {containers: [{name: c, image: i}]}\n")
 ERROR = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 80}]}\n"
 
 

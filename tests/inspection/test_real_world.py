@@ -108,3 +108,11 @@ def test_host_network_agent_naming_no_cluster_service_gets_info_not_a_warning():
     """kube-prometheus's node-exporter: hostNetwork, default dnsPolicy, talks to no Service."""
     [finding] = findings(case("hostnetwork-pod-selected-by-policy"), "hostnetwork-dnspolicy")
     assert finding.severity == "info" and "names no cluster Service" in finding.message
+
+
+def test_policy_only_file_reports_selects_nothing_as_info():
+    """The workloads of a policy-only file (a recipe) are deployed separately: info, saying so."""
+    report = case("real-policy-recipe-only-policies")
+    selects = findings(report, "networkpolicy-selects-no-pods") + findings(report, "networkpolicy-peer-selects-no-pods")
+    assert selects and all(f.severity == "info" for f in selects)
+    assert all("no pods at all in namespace default" in f.message for f in selects)

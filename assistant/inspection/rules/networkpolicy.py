@@ -23,9 +23,15 @@ def pod_creating_resources(bundle: Bundle, namespaces: list[str]) -> list[str]:
 
 
 def unknown_pods_note(bundle: Bundle, namespaces: list[str]) -> tuple[str, str | None]:
-    """(message suffix, lowered severity) when custom resources may create the pods a selector wants."""
+    """(message suffix, lowered severity) when the pods a selector wants may simply not be in the bundle:
+    custom resources may create them, or the bundle shows no pod at all in those namespaces (a
+    policy-only or Service-only file, the workloads deployed separately)."""
     creators = pod_creating_resources(bundle, namespaces)
     if not creators:
+        if namespaces and not any(bundle.workloads_in(ns) for ns in namespaces):
+            where = ", ".join(namespaces)
+            return (f"; the bundle has no pods at all in namespace {where}, so they may be deployed separately",
+                    "info")
         return "", None
     shown = ", ".join(creators[:3]) + (f" and {len(creators) - 3} more" if len(creators) > 3 else "")
     return (f"; the bundle's custom resources may create such pods through their operator: {shown}", "info")
