@@ -116,3 +116,38 @@ def test_policy_only_file_reports_selects_nothing_as_info():
     selects = findings(report, "networkpolicy-selects-no-pods") + findings(report, "networkpolicy-peer-selects-no-pods")
     assert selects and all(f.severity == "info" for f in selects)
     assert all("no pods at all in namespace default" in f.message for f in selects)
+
+
+def test_host_network_agent_naming_a_cluster_service_keeps_the_warning():
+    [finding] = findings(case("hostnetwork-agent-names-service"), "hostnetwork-dnspolicy")
+    assert finding.severity == "warning" and "may not need" not in finding.message
+
+
+def test_selector_whose_pods_live_in_another_namespace_stays_a_warning_and_says_where():
+    [svc] = findings(case("service-selector-cross-namespace"), "service-selector-no-match")
+    assert svc.severity == "warning" and "exist in namespace observability" in svc.message
+    [pol] = findings(case("netpol-selects-no-pods-other-namespace"), "networkpolicy-selects-no-pods")
+    assert pol.severity == "warning" and "exist in namespace prod" in pol.message
+
+
+def test_label_scheme_no_bundle_pod_uses_is_info():
+    """kubernetes/examples AI/vllm-deployment/hpa: a Service for the DCGM exporter a Helm chart installs."""
+    text = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: prometheus-adapter, namespace: monitoring}
+spec:
+  selector: {matchLabels: {app: prometheus-adapter}}
+  template:
+    metadata: {labels: {app: prometheus-adapter}}
+    spec: {containers: [{name: a, image: adapter}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: gpu-dcgm-exporter-service, namespace: monitoring}
+spec: {selector: {app.kubernetes.io/name: gpu-dcgm-exporter}, ports: [{port: 9400}]}
+"""
+    [finding] = findings(run(text), "service-selector-no-match")
+    assert finding.severity == "info" and "label key app.kubernetes.io/name" in finding.message
+    typo = run(text.replace("app.kubernetes.io/name: gpu-dcgm-exporter", "app: prometheus-adaptor"))
+    assert findings(typo, "service-selector-no-match")[0].severity == "warning"

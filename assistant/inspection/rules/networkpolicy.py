@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Bundle, NetworkPolicy, PolicyRule, Workload
+from ..selectors import Selector
 from ..dependencies import find_dependencies
 from ..operators import may_create_pods
-from ..selection import peer_matches, peer_namespace_scope, policy_port_matches, policy_selects
+from ..selection import (
+    CONTROLLER_KEYS, peer_matches, peer_namespace_scope, policy_port_matches, policy_selects, workload_matches,
+)
 from . import Context, Hit, rule
 
 
@@ -22,16 +25,29 @@ def pod_creating_resources(bundle: Bundle, namespaces: list[str]) -> list[str]:
     return [ref.id for ref in bundle.custom_resources if ref.namespace in wanted and may_create_pods(ref.kind)]
 
 
-def unknown_pods_note(bundle: Bundle, namespaces: list[str]) -> tuple[str, str | None]:
+def unknown_pods_note(bundle: Bundle, namespaces: list[str], selector: Selector | None = None) -> tuple[str, str | None]:
     """(message suffix, lowered severity) when the pods a selector wants may simply not be in the bundle:
     custom resources may create them, or the bundle shows no pod at all in those namespaces (a
     policy-only or Service-only file, the workloads deployed separately)."""
+    if selector is not None and not selector.nothing and selector.requirements:
+        elsewhere = sorted({w.namespace for w in bundle.workloads
+                            if w.namespace not in namespaces and workload_matches(selector, w)})
+        if elsewhere:  # the classic mistake: the pods exist, in another namespace
+            return (f"; pods with those labels exist in namespace {', '.join(elsewhere)}, but a selector only "
+                    "looks in its own namespace", None)
     creators = pod_creating_resources(bundle, namespaces)
     if not creators:
-        if namespaces and not any(bundle.workloads_in(ns) for ns in namespaces):
-            where = ", ".join(namespaces)
+        where = ", ".join(namespaces)
+        workloads = [w for ns in namespaces for w in bundle.workloads_in(ns)]
+        if namespaces and not workloads:
             return (f"; the bundle has no pods at all in namespace {where}, so they may be deployed separately",
                     "info")
+        keys = sorted({r.key for r in selector.requirements} - CONTROLLER_KEYS) if selector is not None else []
+        if keys and not any(key in w.labels for w in workloads for key in keys):
+            # a typo keeps the key (app: wbe vs app: web); a label scheme no pod of the bundle uses
+            # means the pods come from elsewhere (a Helm chart, an operator, kubectl run)
+            return (f"; no pod template in namespace {where} uses the label key {', '.join(keys)}, so the pods "
+                    "probably come from outside the bundle", "info")
         return "", None
     shown = ", ".join(creators[:3]) + (f" and {len(creators) - 3} more" if len(creators) > 3 else "")
     return (f"; the bundle's custom resources may create such pods through their operator: {shown}", "info")
@@ -43,7 +59,7 @@ def selects_no_pods(context: Context) -> Iterator[Hit]:
         if policy.pod_selector.everything:
             continue  # podSelector {} is a namespace-wide policy, valid even before any pod exists
         if not _selected(context, policy):
-            note, severity = unknown_pods_note(context.bundle, [policy.ref.namespace])
+            note, severity = unknown_pods_note(context.bundle, [policy.ref.namespace], policy.pod_selector)
             yield Hit(policy.ref.id, policy.ref.line,
                       f"NetworkPolicy {policy.key} podSelector {policy.pod_selector.describe()} matches no "
                       f"pod template in namespace {policy.ref.namespace}{note}", severity)
@@ -68,7 +84,7 @@ def peer_selects_no_pods(context: Context) -> Iterator[Hit]:
                 if any(peer_matches(bundle, policy, peer, w) for w in bundle.workloads):
                     continue
                 where = ", ".join(namespaces) or "no namespace of the bundle"
-                note, severity = unknown_pods_note(bundle, namespaces)
+                note, severity = unknown_pods_note(bundle, namespaces, peer.pod_selector)
                 yield Hit(policy.ref.id, policy.ref.line,
                           f"NetworkPolicy {policy.key} {policy_rule.direction} rule {policy_rule.index} peer "
                           f"{peer.index} ({peer.describe()}) matches no pod in namespace {where}{note}", severity)

@@ -39,7 +39,7 @@ def selector_no_match(context: Context) -> Iterator[Hit]:
         closest = _closest(bundle, service)
         if closest is not None:
             message += f" (closest: {closest.kind} {closest.key} with {_labels(closest.labels)})"
-        note, severity = unknown_pods_note(bundle, [service.ref.namespace])
+        note, severity = unknown_pods_note(bundle, [service.ref.namespace], service.selector)
         yield Hit(service.ref.id, service.ref.line, message + note, severity)
 
 
