@@ -151,3 +151,13 @@ spec: {selector: {app.kubernetes.io/name: gpu-dcgm-exporter}, ports: [{port: 940
     assert finding.severity == "info" and "label key app.kubernetes.io/name" in finding.message
     typo = run(text.replace("app.kubernetes.io/name: gpu-dcgm-exporter", "app: prometheus-adaptor"))
     assert findings(typo, "service-selector-no-match")[0].severity == "warning"
+
+
+def test_undeclared_numeric_target_named_in_the_container_args_is_not_reported():
+    """istio samples/grpc-echo: targetPort 18080 is not a containerPort, but the args say --port 18080."""
+    text = (MANIFESTS / "service-numeric-targetport-undeclared.yaml").read_text(encoding="utf-8")
+    assert "service-target-port-mismatch" in rules(run(text))
+    configured = text.replace("image: example/api,", 'image: example/api, args: ["--port", "8080"],')
+    assert "service-target-port-mismatch" not in rules(run(configured))
+    other = text.replace("image: example/api,", 'image: example/api, args: ["--port", "18080"],')
+    assert "service-target-port-mismatch" in rules(run(other))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from ..dependencies import workload_texts
 from ..model import Bundle, Service, Workload
 from ..selection import resolve_target_port, service_workloads
 from . import Context, Hit, rule
@@ -24,6 +26,12 @@ def _closest(bundle: Bundle, service: Service) -> Workload | None:
         if value > score:
             best, score = workload, value
     return best
+
+
+def _configured(bundle: Bundle, workload: Workload, number: int) -> bool:
+    """Whether the workload's args, command, env or ConfigMaps mention ``number`` as a whole token."""
+    token = re.compile(rf"(?<![\w.]){number}(?![\w.])")
+    return any(token.search(text) for _, text, _ in workload_texts(bundle, workload))
 
 
 @rule("service-selector-no-match")
@@ -58,8 +66,10 @@ def target_port_mismatch(context: Context) -> Iterator[Hit]:
             for workload in workloads:
                 if resolve_target_port(port, workload) is not None:
                     continue
-                # A number reaches an undeclared port too; only flag it when the pods declare ports.
-                if isinstance(target, int) and not workload.ports:
+                # A number reaches an undeclared port too; only flag it when the pods declare ports,
+                # and not when their configuration (args, env, ConfigMaps) names the number, which
+                # shows the process listens there (istio's grpc-echo passes --port 18080).
+                if isinstance(target, int) and (not workload.ports or _configured(bundle, workload, target)):
                     continue
                 missing.append(workload)
             if not missing:
