@@ -161,3 +161,12 @@ def test_undeclared_numeric_target_named_in_the_container_args_is_not_reported()
     assert "service-target-port-mismatch" not in rules(run(configured))
     other = text.replace("image: example/api,", 'image: example/api, args: ["--port", "18080"],')
     assert "service-target-port-mismatch" in rules(run(other))
+
+
+def test_a_key_repeated_with_the_same_value_is_info():
+    """kubernetes/examples _archived/openshift-origin repeats `selector:` with the same value."""
+    same = run("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: Opaque\ndata: {}\ntype: Opaque\n")
+    [finding] = findings(same, "yaml-duplicate-key")
+    assert finding.severity == "info" and "nothing is lost" in finding.message
+    differ = run("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: Opaque\ndata: {}\ntype: other\n")
+    assert findings(differ, "yaml-duplicate-key")[0].severity == "warning"

@@ -20,7 +20,8 @@ def _object_at(context: Context, document: int, line: int) -> str:
 def _problems(context: Context, rule_id: str) -> Iterator[Hit]:
     for problem in context.problems:
         if problem.rule == rule_id:
-            yield Hit(_object_at(context, problem.document, problem.line), problem.line, problem.message)
+            yield Hit(_object_at(context, problem.document, problem.line), problem.line, problem.message,
+                      problem.severity)
 
 
 @rule("yaml-invalid")
@@ -36,7 +37,7 @@ def yaml_limit_exceeded(context: Context) -> Iterator[Hit]:
 @rule("yaml-duplicate-key")
 def yaml_duplicate_key(context: Context) -> Iterator[Hit]:
     for hit in _problems(context, "yaml-duplicate-key"):
-        yield Hit(hit.object, hit.line, f"{hit.object}: {hit.message}")
+        yield Hit(hit.object, hit.line, f"{hit.object}: {hit.message}", hit.severity)
 
 
 @rule("schema-invalid")
