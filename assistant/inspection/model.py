@@ -147,6 +147,11 @@ class Workload:
         return f"{self.ref.namespace}/{self.alias or self.ref.name}"
 
     @property
+    def label(self) -> str:
+        """``Kind namespace/name``: how messages name a workload (the key may carry the kind already)."""
+        return f"{self.ref.kind} {self.ref.namespace}/{self.ref.name}"
+
+    @property
     def ports(self) -> list[ContainerPort]:
         """Ports of the serving containers (app containers and native sidecars, not plain init containers)."""
         return [port for c in self.containers if c.serving for port in c.ports]

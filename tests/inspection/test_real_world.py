@@ -170,3 +170,17 @@ def test_a_key_repeated_with_the_same_value_is_info():
     assert finding.severity == "info" and "nothing is lost" in finding.message
     differ = run("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: Opaque\ndata: {}\ntype: other\n")
     assert findings(differ, "yaml-duplicate-key")[0].severity == "warning"
+
+
+def test_unrendered_template_placeholders_are_named():
+    """kubernetes/examples _archived/storage/vitess ships *-template.yaml files with {{cell}}."""
+    report = run("apiVersion: v1\nkind: Service\nmetadata: {name: etcd}\nspec:\n  selector: {cell: {{cell}}}\n"
+                 "  ports: [{port: 4001}]\n")
+    [finding] = findings(report, "schema-invalid")
+    assert "template placeholders" in finding.message
+
+
+def test_messages_name_colliding_workloads_once():
+    report = case("name-collision-deployment-and-pod")
+    [finding] = findings(report, "pod-not-isolated")
+    assert finding.message.startswith("Pod default/web is selected by no NetworkPolicy")

@@ -53,6 +53,6 @@ def dependency_blocked(context: Context) -> Iterator[Hit]:
     for dep, destination, verdict in blocked_dependencies(context):
         w = dep.workload
         yield Hit(w.ref.id, w.ref.line,
-                  f"{w.kind} {w.key} names Service {dep.service.key} ({dep.text!r} in {dep.where}) but the "
+                  f"{w.label} names Service {dep.service.key} ({dep.text!r} in {dep.where}) but the "
                   f"bundle's NetworkPolicies deny {verdict.source} -> {verdict.destination} on "
                   f"{verdict.port}/{verdict.protocol}: {verdict.reason.removeprefix('denied: ')}")

@@ -191,7 +191,7 @@ def blocks_dns(context: Context) -> Iterator[Hit]:
         names = ", ".join(p.key for p in isolating)
         tcp = _egress_allows_dns(isolating, "TCP")
         only_tcp = f" (only TCP {tcp} is allowed; DNS queries go over UDP first)" if tcp is not None else ""
-        message = (f"{workload.kind} {workload.key} is egress-isolated by NetworkPolicy {names} and no egress "
+        message = (f"{workload.label} is egress-isolated by NetworkPolicy {names} and no egress "
                    f"rule allows DNS: port 53/UDP (or 5353/UDP on {DNS_PORTS[5353]}){only_tcp}; egress ports "
                    f"allowed: {_egress_ports(isolating)}")
         if not any(p.egress for p in isolating) and id(workload) not in named:
@@ -209,7 +209,7 @@ def selects_host_network(context: Context) -> Iterator[Hit]:
     for policy in bundle.policies:
         host = [w for w in bundle.workloads_in(policy.ref.namespace) if w.host_network and policy_selects(policy, w)]
         if host:
-            names = ", ".join(f"{w.kind} {w.key}" for w in host[:5]) + (f" and {len(host) - 5} more"
+            names = ", ".join(f"{w.label}" for w in host[:5]) + (f" and {len(host) - 5} more"
                                                                           if len(host) > 5 else "")
             yield Hit(policy.ref.id, policy.ref.line,
                       f"NetworkPolicy {policy.key} selects hostNetwork pods ({names}); most network plugins do "
@@ -225,5 +225,5 @@ def pod_not_isolated(context: Context) -> Iterator[Hit]:
             continue
         if not any(policy_selects(p, workload) for p in bundle.policies):
             yield Hit(workload.ref.id, workload.ref.line,
-                      f"{workload.kind} {workload.key} is selected by no NetworkPolicy, although namespace "
+                      f"{workload.label} is selected by no NetworkPolicy, although namespace "
                       f"{workload.namespace} has policies")

@@ -46,7 +46,7 @@ def selector_no_match(context: Context) -> Iterator[Hit]:
                    f"in namespace {service.ref.namespace} has those labels")
         closest = _closest(bundle, service)
         if closest is not None:
-            message += f" (closest: {closest.kind} {closest.key} with {_labels(closest.labels)})"
+            message += f" (closest: {closest.label} with {_labels(closest.labels)})"
         note, severity = unknown_pods_note(bundle, [service.ref.namespace], service.selector)
         yield Hit(service.ref.id, service.ref.line, message + note, severity)
 
@@ -78,7 +78,7 @@ def target_port_mismatch(context: Context) -> Iterator[Hit]:
                                for w in missing for p in w.ports}) or ["none"]
             label = f"port {port.name or port.port}"
             written = "targetPort" if port.target_port is not None else "targetPort (omitted, so = port)"
-            owners = ", ".join(f"{w.kind} {w.key}" for w in missing)
+            owners = ", ".join(f"{w.label}" for w in missing)
             if isinstance(target, int):
                 # containerPort is informational: traffic to an undeclared number still arrives
                 yield Hit(service.ref.id, service.ref.line,
