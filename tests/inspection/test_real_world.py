@@ -43,7 +43,7 @@ def test_unknown_custom_resource_lowers_selects_nothing_to_info_and_names_it():
 def test_dns_on_5353_counts_and_the_message_names_the_ports_found():
     assert "networkpolicy-blocks-dns" not in rules(case("openshift-dns-5353-egress"))
     [finding] = findings(case("openshift-dns-wrong-port"), "networkpolicy-blocks-dns")
-    assert "5353/UDP on OpenShift" in finding.message
+    assert "5353/UDP where OpenShift's DNS pods listen" in finding.message
     assert "egress ports allowed: 443/TCP, 5335/UDP" in finding.message
 
 

@@ -192,13 +192,12 @@ def blocks_dns(context: Context) -> Iterator[Hit]:
         tcp = _egress_allows_dns(isolating, "TCP")
         only_tcp = f" (only TCP {tcp} is allowed; DNS queries go over UDP first)" if tcp is not None else ""
         message = (f"{workload.label} is egress-isolated by NetworkPolicy {names} and no egress "
-                   f"rule allows DNS: port 53/UDP (or 5353/UDP on {DNS_PORTS[5353]}){only_tcp}; egress ports "
-                   f"allowed: {_egress_ports(isolating)}")
+                   f"rule allows DNS (53/UDP, or 5353/UDP where OpenShift's DNS pods listen){only_tcp}; egress "
+                   f"ports allowed: {_egress_ports(isolating)}")
         if not any(p.egress for p in isolating) and id(workload) not in named:
             # all egress denied on purpose for a leaf service that names no Service: DNS is moot
             yield Hit(workload.ref.id, workload.ref.line,
-                      message + " (no egress at all is allowed and the pods name no Service, so this may be "
-                      "intended)", "info")
+                      message + " (no egress is allowed at all and the pods name no Service: probably intended)", "info")
             continue
         yield Hit(workload.ref.id, workload.ref.line, message)
 
