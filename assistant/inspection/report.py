@@ -141,19 +141,25 @@ def render_text(report: Report, color: bool = False, lang: str = "en", *, reach_
             allow, deny = paint("allow", "ok"), paint("deny ", "error")
             for v in view.reach_rows:
                 lines.append(f"  {v.source:<{width_from}}  ->  {v.destination:<{width_to}}  "
-                             f"{v.port:>5}/{v.protocol:<4} {allow if v.allowed else deny}  {_short(v.reason)}")
+                             f"{v.port:>5}/{v.protocol:<4} {allow if v.allowed else deny}  {_compact(v)}")
             if view.reach_hidden:
                 lines.append(paint(f"  ... {view.reach_hidden:,} more pairs (narrow with --from NS/NAME, --to NS/NAME, "
                                    "--port N, --denied; all of them: --format json)", "dim"))
     return "\n".join(lines) + "\n"
 
 
-_MAX_REASON = 160
+_MAX_REASON = 200
 _OPEN = "allowed: no NetworkPolicy isolates"
 
 
-def _short(reason: str) -> str:
-    """A reach reason cut to one readable line (the JSON keeps it whole)."""
+def _compact(v: Verdict) -> str:
+    """A reach reason for a table row that already shows source, destination and port: those are
+    said once (``src``/``dst``), and the line is cut to one readable length (the JSON keeps it whole)."""
+    reason = v.reason.replace(f" on {v.port}/{v.protocol}", "")
+    pairs = sorted({(v.source, "src"), (v.destination, "dst")}, key=lambda p: -len(p[0]))
+    for name, short in pairs:
+        reason = re.sub(rf"(?<![\w/.-]){re.escape(name)}(?![\w/.-])", "it" if v.source == v.destination else short,
+                        reason)
     return reason if len(reason) <= _MAX_REASON else reason[:_MAX_REASON - 1] + "…"
 
 
