@@ -19,8 +19,13 @@ from .report import Report, render_json, render_sarif, render_text
 from .rules import Context, run_rules
 from .rules.dependencies import expected_connections
 from .schema import has_schema
+from .chat import reach_matrix, render_markdown
+from .dot import render_dot
+from .html_page import render_html
+from .view import ReachFilter, RowLimits
 
-__all__ = ["inspect_text", "Report", "Limits", "render_text", "render_json", "render_sarif"]
+__all__ = ["inspect_text", "Report", "Limits", "render_text", "render_json", "render_sarif", "render_markdown",
+           "reach_matrix", "render_dot", "render_html", "ReachFilter", "RowLimits"]
 
 
 def inspect_text(text: str | bytes, *, namespace: str = "default", cluster_domain: str = "cluster.local",
@@ -39,6 +44,7 @@ def inspect_text(text: str | bytes, *, namespace: str = "default", cluster_domai
         cname=explanation.cname,
         env=explanation.env,
         reach=context.reach.verdicts(),
+        reach_notes=list(context.reach.notes),
         skipped=list(bundle.skipped),
         services=explanation.services,
         expected=expected_connections(context) if bundle.services else [],

@@ -12,7 +12,7 @@ from typing import Any
 
 from .catalog import SEVERITIES
 from .pairs import fold_pairs, namespace_of
-from .view import Limits, ReachFilter, build_view
+from .view import RowLimits, ReachFilter, build_view
 
 __all__ = ["render_markdown", "reach_matrix", "MATRIX_MAX"]
 
@@ -36,7 +36,7 @@ def _code(text: str) -> str:
 
 
 def render_markdown(report: Any, *, lang: str = "en", reach_filter: ReachFilter | None = None,
-                    limits: Limits | None = None) -> str:
+                    limits: RowLimits | None = None) -> str:
     """The report as Markdown: findings by severity and rule, skipped, DNS, and the reach summary + rows."""
     view = build_view(report, lang=lang, reach_filter=reach_filter, limits=limits)
     zh = lang == "zh"
@@ -68,6 +68,7 @@ def render_markdown(report: Any, *, lang: str = "en", reach_filter: ReachFilter 
     if view.reach_all:
         out += ["", f"### {t('Reachability')}", "", f"{view.reach_total:,} / {view.reach_all:,}"
                 + (f" ({_md(view.reach_filter)})" if view.reach_filter else ""), ""]
+        out += [f"*{_md(note)}*  " for note in view.reach_notes]
         if view.namespace_pairs:
             out += ["| namespaces | denied | allowed |", "|---|---:|---:|"]
             out += [f"| {_md(p.source)} → {_md(p.destination)} | {p.denied} | {p.allowed} |" for p in view.namespace_pairs]
@@ -86,7 +87,7 @@ def reach_matrix(report: Any, *, reach_filter: ReachFilter | None = None, max_si
     from rich.table import Table
     from rich.text import Text
 
-    view = build_view(report, reach_filter=reach_filter, limits=Limits.unlimited())
+    view = build_view(report, reach_filter=reach_filter, limits=RowLimits.unlimited())
     pairs = fold_pairs(view.verdicts)
     names = sorted({p.source for p in pairs.values()} | {p.destination for p in pairs.values()},
                    key=lambda k: (namespace_of(k), k))

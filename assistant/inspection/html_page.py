@@ -14,7 +14,7 @@ import json
 
 from .catalog import SEVERITIES
 from .pairs import fold_pairs, namespace_of
-from .view import ReachFilter, build_view, clean, Limits
+from .view import ReachFilter, build_view, clean, RowLimits
 
 __all__ = ["render_html"]
 
@@ -98,7 +98,7 @@ def _json_for_script(value: object) -> str:
 
 
 def render_html(report, *, lang: str = "en", reach_filter: ReachFilter | None = None) -> str:  # noqa: ANN001
-    view = build_view(report, lang=lang, reach_filter=reach_filter, limits=Limits.unlimited())
+    view = build_view(report, lang=lang, reach_filter=reach_filter, limits=RowLimits.unlimited())
     e = html.escape
     workloads = sorted({v.source for v in view.verdicts} | {v.destination for v in view.verdicts},
                        key=lambda k: (namespace_of(k), k))

@@ -109,6 +109,10 @@ class ReachMatrix:
             self._units.setdefault(id(owner), []).append(i)
         self._cache: dict = {}
         self._verdicts: list[Verdict] | None = None
+        self.notes = [f"{owner.label} is shown per pod ({self.workloads[ids[0]].key} ... "
+                      f"{self.workloads[ids[-1]].key}): a NetworkPolicy selects only some of its pods"
+                      for owner in bundle.workloads for ids in [self._units.get(id(owner), [])]
+                      if len(ids) > 1]
         self.ingress: list[list[NetworkPolicy]] = []
         self.egress: list[list[NetworkPolicy]] = []
         self.ingress_rules: list[list[_Rule]] = []

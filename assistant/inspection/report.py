@@ -17,7 +17,7 @@ from .explain import ServiceBackends
 from .findings import Finding
 from .model import ObjectRef, Skipped
 from .reach import Verdict
-from .view import Limits, ReachFilter, build_view, clean
+from .view import RowLimits, ReachFilter, build_view, clean
 
 __all__ = ["Report", "render_text", "render_json", "render_sarif"]
 
@@ -36,6 +36,8 @@ class Report:
     skipped: list[Skipped] = field(default_factory=list)
     services: list[ServiceBackends] = field(default_factory=list)
     """Service -> pods and resolved target ports (text output; not part of the JSON contract)."""
+    reach_notes: list[str] = field(default_factory=list)
+    """How to read the reach rows (a StatefulSet split into pods); text and chat only."""
     expected: list[tuple[Verdict, str]] = field(default_factory=list)
     """Connections the workloads' configuration expects (env, args, ConfigMaps naming a Service),
     with their verdicts and what names them (DOT/HTML pictures; not part of the JSON contract)."""
@@ -68,10 +70,10 @@ def render_json(report: Report) -> str:
 
 
 def render_text(report: Report, color: bool = False, lang: str = "en", *, reach_filter: ReachFilter | None = None,
-                limits: Limits | None = None) -> str:
+                limits: RowLimits | None = None) -> str:
     """Findings grouped by severity and rule (hint and docs once per rule), then skipped objects, DNS,
     env, Service -> pods, and reachability: a per-namespace summary (denied first) and the rows,
-    denied first. Every section is capped (see :class:`~assistant.inspection.view.Limits`) and says
+    denied first. Every section is capped (see :class:`~assistant.inspection.view.RowLimits`) and says
     how much it left out; ``--format json`` carries everything.
 
     ``lang="zh"`` shows each rule's title and hint in Chinese (from ``kb/rules.yaml``); messages stay
@@ -125,6 +127,7 @@ def render_text(report: Report, color: bool = False, lang: str = "en", *, reach_
         lines += ["", paint("Reachability (pod to pod, under the bundle's NetworkPolicies)", "bold")]
         where = f" matching {view.reach_filter}" if view.reach_filter else ""
         lines.append(f"  {view.reach_total:,} of {view.reach_all:,} pairs{where}")
+        lines.extend(f"  note: {note}" for note in view.reach_notes)
         if view.namespace_pairs:
             width = max(len(f"{p.source} -> {p.destination}") for p in view.namespace_pairs)
             for pair in view.namespace_pairs:

@@ -10,14 +10,15 @@ renderers only lay the view out, so the CLI and the chat show the same report.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from assistant.errors import UsageError
 
 from .catalog import SEVERITIES, load_catalog
 from .reach import Verdict
 
-__all__ = ["ReachFilter", "Limits", "FindingRow", "RuleGroup", "NamespacePair", "ReportView", "build_view",
+__all__ = ["ReachFilter", "RowLimits", "FindingRow", "RuleGroup", "NamespacePair", "ReportView", "build_view",
            "clean", "parse_workload_ref"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
@@ -34,8 +35,6 @@ def parse_workload_ref(text: str | None, option: str = "--from") -> tuple[str, s
         return None
     text = text.strip()
     if not text:
-        from assistant.errors import UsageError
-
         raise UsageError(f"{option} needs NAMESPACE/NAME (or NAMESPACE/* for a whole namespace)")
     ns, _, name = text.partition("/")
     return ns, name or "*"
@@ -92,7 +91,7 @@ class ReachFilter:
 
 
 @dataclass(frozen=True)
-class Limits:
+class RowLimits:
     """How many rows each section shows (``None``: all). The defaults keep a 200-workload bundle's
     text report under 200 lines; JSON, SARIF and DOT always carry everything."""
 
@@ -105,7 +104,7 @@ class Limits:
     reach_rows: int | None = 30
 
     @classmethod
-    def unlimited(cls) -> "Limits":
+    def unlimited(cls) -> "RowLimits":
         return cls(None, None, None, None, None, None, None)
 
 
@@ -160,6 +159,8 @@ class ReportView:
     reach_hidden: int
     verdicts: list[Verdict] = field(default_factory=list, repr=False)
     """Every filtered verdict (uncleaned), for the matrix renderers."""
+    reach_notes: list[str] = field(default_factory=list)
+    """How to read the rows (a StatefulSet shown per pod...)."""
 
     @property
     def summary(self) -> str:
@@ -183,9 +184,9 @@ def _clean_verdict(v: Verdict, memo: dict[str, str]) -> Verdict:
 
 
 def build_view(report: Any, *, lang: str = "en", reach_filter: ReachFilter | None = None,
-               limits: Limits | None = None) -> ReportView:
+               limits: RowLimits | None = None) -> ReportView:
     """The report as people read it: localised, cleaned once, filtered and capped."""
-    limits = limits or Limits()
+    limits = limits or RowLimits()
     reach_filter = reach_filter or ReachFilter()
     catalog = load_catalog()
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in SEVERITIES}
@@ -241,10 +242,6 @@ def build_view(report: Any, *, lang: str = "en", reach_filter: ReachFilter | Non
         reach_total=len(verdicts), reach_all=len(report.reach), reach_filter=reach_filter.describe(),
         namespace_pairs=ns_pairs, namespace_pairs_hidden=ns_hidden,
         reach_rows=[_clean_verdict(v, memo) for v in shown_rows], reach_hidden=reach_hidden,
-        verdicts=verdicts,
+        verdicts=verdicts, reach_notes=[clean(n) for n in getattr(report, "reach_notes", [])],
     )
 
-
-def port_summary(verdicts: list[Verdict]) -> Counter:
-    """How many verdicts each destination port has (for the HTML port filter)."""
-    return Counter(v.port for v in verdicts)

@@ -184,3 +184,10 @@ def test_messages_name_colliding_workloads_once():
     report = case("name-collision-deployment-and-pod")
     [finding] = findings(report, "pod-not-isolated")
     assert finding.message.startswith("Pod default/web is selected by no NetworkPolicy")
+
+
+def test_per_pod_rows_are_explained_in_the_text_report():
+    from assistant.inspection import render_text
+
+    text = render_text(case("statefulset-per-pod-policy"))
+    assert "note: StatefulSet data/db is shown per pod (data/db-0 ... data/db-2)" in text

@@ -138,7 +138,7 @@ spec: {podSelector: {matchLabels: {app: a0}}, policyTypes: [Ingress]}""")
 def test_text_reach_table_is_capped_summarised_and_says_so():
     """A 2,500-pair matrix: a namespace summary, denied rows first, a cap with a count; JSON keeps every pair."""
     from assistant.inspection import inspect_text
-    from assistant.inspection.view import Limits
+    from assistant.inspection.view import RowLimits
 
     report = inspect_text(_big_bundle())
     assert len(report.to_dict()["reach"]) == 2500
@@ -147,9 +147,9 @@ def test_text_reach_table_is_capped_summarised_and_says_so():
     assert reach[1].strip() == "2,500 of 2,500 pairs"
     assert reach[2].split() == ["big", "->", "big", "50", "denied", "2,450", "allowed"]
     rows = [r for r in reach if "  ->  " in r]
-    assert len(rows) == Limits().reach_rows
+    assert len(rows) == RowLimits().reach_rows
     assert all(" deny " in r for r in rows)  # the 50 denied pairs come first
-    assert f"{2500 - Limits().reach_rows:,} more pairs" in reach[-1]
+    assert f"{2500 - RowLimits().reach_rows:,} more pairs" in reach[-1]
 
 
 def test_reach_filters_narrow_every_format():
