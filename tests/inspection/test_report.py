@@ -181,3 +181,15 @@ def test_text_report_of_a_200_workload_bundle_stays_under_200_lines():
     lines = render_text(report).splitlines()
     assert len(lines) <= 200, len(lines)
     assert any("more pairs" in line for line in lines)
+
+
+def test_bidi_zero_width_and_separator_characters_never_reach_text_or_markdown():
+    """Issue 18: U+200F, U+061C, U+2028 and U+FEFF from a manifest are cleaned once, in the view."""
+    from assistant.inspection import render_markdown
+
+    evil = "\\u200f\\u061c\\u2028\\ufeff"
+    report = run(f'apiVersion: v1\nkind: Service\nmetadata: {{name: "web{evil}"}}\nspec: {{selector: {{app: "x{evil}"}}, '
+                 'ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: y}}\n'
+                 'spec: {containers: [{name: c, image: i}]}\n')
+    for text in (render_text(report), render_markdown(report)):
+        assert "web" in text and not any(ch in text for ch in "\u200f\u061c\u2028\ufeff")
