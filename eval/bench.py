@@ -295,18 +295,20 @@ def bench_inspect_install(env: dict[str, str], runs: int, path: Path | None) -> 
     if path is None:
         target.write_text(manifest_install(), encoding="utf-8")
     code = ("import sys,time,json;from assistant.inspection import inspect_text, render_text;"
-            "s=open(sys.argv[1]).read();inspect_text(s[:20000]);x=time.perf_counter();r=inspect_text(s);"
-            "render_text(r);print(json.dumps({'ms':(time.perf_counter()-x)*1000,'lines':s.count(chr(10)),"
+            "s=open(sys.argv[1]).read();inspect_text(s[:20000]);x=time.perf_counter();c=time.process_time();"
+            "r=inspect_text(s);render_text(r);print(json.dumps({'ms':(time.perf_counter()-x)*1000,"
+            "'cpu':(time.process_time()-c)*1000,'lines':s.count(chr(10)),"
             "'findings':len(r.findings),'reach':len(r.reach)}))")
-    vals, info = [], {}
+    vals, cpus, info = [], [], {}
     for _ in range(runs):
         p = subprocess.run([sys.executable, "-c", code, str(target)], env=env, capture_output=True, text=True)
         if p.returncode == 0:
             info = json.loads(p.stdout)
             vals.append(info["ms"])
+            cpus.append(info["cpu"])
     note = (f"install manifest {target.name}: {info.get('lines', 0):,} lines, {info.get('findings', 0)} findings, "
             f"{info.get('reach', 0)} reach verdicts")
-    return stats("in-process inspect_text 34,000-line install manifest", vals), note
+    return stats("in-process inspect_text 34,000-line install manifest", vals, cpu=cpus), note
 
 
 # -- the measurements ------------------------------------------------------------------------------

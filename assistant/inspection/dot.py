@@ -10,7 +10,6 @@ destination's Service): dashed red, labelled with the port and what names it.
 from __future__ import annotations
 
 from .pairs import fold_pairs, namespace_of
-from .reach import Verdict
 from .view import ReachFilter, clean
 
 __all__ = ["render_dot"]

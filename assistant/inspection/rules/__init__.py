@@ -39,6 +39,16 @@ class Context:
     problems: list[Problem] = field(default_factory=list)
     cluster_domain: str = "cluster.local"
     _reach: Any = field(default=None, repr=False)
+    _dependencies: Any = field(default=None, repr=False)
+
+    @property
+    def dependencies(self) -> list:
+        """The Services each workload names (env, args, ConfigMaps), found once per inspection."""
+        if self._dependencies is None:
+            from ..dependencies import find_dependencies
+
+            self._dependencies = find_dependencies(self.bundle, self.cluster_domain)
+        return self._dependencies
 
     @property
     def reach(self) -> "ReachMatrix":

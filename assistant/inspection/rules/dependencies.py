@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..dependencies import find_dependencies
 from ..reach import Verdict
 from ..selection import resolve_target_port, service_workloads
 from . import Context, Hit, rule
@@ -15,7 +14,7 @@ def expected_connections(context: Context) -> list[tuple[Verdict, str]]:
     bundle = context.bundle
     matrix = context.reach
     result: list[tuple[Verdict, str]] = []
-    for dep in find_dependencies(bundle, context.cluster_domain):
+    for dep in context.dependencies:
         for destination in service_workloads(bundle, dep.service):
             resolved = resolve_target_port(dep.port, destination)
             target = resolved.number if resolved is not None else dep.port.effective_target
@@ -34,7 +33,7 @@ def blocked_dependencies(context: Context) -> Iterator[tuple]:
     if not bundle.policies:
         return
     matrix = context.reach
-    for dep in find_dependencies(bundle, context.cluster_domain):
+    for dep in context.dependencies:
         for destination in service_workloads(bundle, dep.service):
             resolved = resolve_target_port(dep.port, destination)
             target = resolved.number if resolved is not None else dep.port.effective_target

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from ..model import Bundle, NetworkPolicy, PolicyRule, Workload
 from ..selectors import Selector
-from ..dependencies import find_dependencies
 from ..operators import may_create_pods
 from ..selection import (
     CONTROLLER_KEYS, peer_matches, peer_namespace_scope, policy_port_matches, policy_selects, workload_matches,
@@ -181,7 +180,7 @@ def _egress_ports(policies: list[NetworkPolicy]) -> str:
 @rule("networkpolicy-blocks-dns")
 def blocks_dns(context: Context) -> Iterator[Hit]:
     bundle = context.bundle
-    named = {id(d.workload) for d in find_dependencies(bundle, context.cluster_domain)}
+    named = {id(d.workload) for d in context.dependencies}
     for workload in bundle.workloads:
         if workload.host_network:
             continue  # policies are not applied to host-network pods by most plugins

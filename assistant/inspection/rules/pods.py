@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from ..dependencies import find_dependencies, workload_texts
+from ..dependencies import workload_texts
 from . import Context, Hit, rule
 
 
@@ -24,7 +24,7 @@ def hostnetwork_dnspolicy(context: Context) -> Iterator[Hit]:
         return
     # A node agent (node-exporter...) that names no cluster Service does not need cluster DNS:
     # the finding is then only info.
-    named = {id(d.workload) for d in find_dependencies(bundle, context.cluster_domain)}
+    named = {id(d.workload) for d in context.dependencies}
     for w in host:
         uses_cluster_names = id(w) in named or any(
             ".svc" in text for _, text, _ in workload_texts(bundle, w))
