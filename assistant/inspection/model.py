@@ -149,7 +149,8 @@ class Workload:
     @property
     def label(self) -> str:
         """``Kind namespace/name``: how messages name a workload (the key may carry the kind already)."""
-        return f"{self.ref.kind} {self.ref.namespace}/{self.ref.name}"
+        text = f"{self.ref.kind} {self.ref.namespace}/{self.ref.name}"
+        return f"{text} ({self.origin})" if self.origin and self.origin.startswith("created by") else text
 
     @property
     def ports(self) -> list[ContainerPort]:
