@@ -23,7 +23,7 @@ body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;background:#fff}
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 6px;vertical-align:top}
 .findings td.sev-error{color:#b71c1c;font-weight:600}.findings td.sev-warning{color:#8a5a00;font-weight:600}
-.findings td.sev-info{color:#01579b}
+.findings td.sev-info{color:#01579b}.findings tr.rule td{background:#fafafa;border-top:2px solid #ccc}
 #matrix th.col{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font-weight:normal}
 #matrix th.row{text-align:right;white-space:nowrap;font-weight:normal}
 #matrix td{width:1.6em;height:1.6em;text-align:center;font-size:11px;padding:0}
@@ -112,14 +112,14 @@ def render_html(report, *, lang: str = "en", reach_filter: ReachFilter | None = 
            "<h1>podtalk inspect</h1>", f"<p>{e(view.summary)}</p>"]
     out.append("<h2>Findings</h2>")
     if view.groups:
-        out.append('<table class="findings"><tr><th>severity</th><th>rule</th><th>line</th><th>message</th>'
-                   "<th>hint</th></tr>")
+        out.append('<table class="findings"><tr><th>severity</th><th>line</th><th>message</th></tr>')
         for severity in SEVERITIES:
             for group in (g for g in view.groups if g.severity == severity):
+                out.append(f'<tr class="rule"><td class="sev-{e(severity)}">{e(severity)}</td><td colspan="2">'
+                           f'<a href="{e(group.doc)}">{e(group.rule)}</a> ({len(group.rows)}): {e(group.title)}'
+                           f'<br><span class="muted">hint: {e(group.hint)}</span></td></tr>')
                 for row in group.rows:
-                    out.append(f'<tr><td class="sev-{e(severity)}">{e(severity)}</td><td><a href="{e(group.doc)}">'
-                               f"{e(group.rule)}</a></td><td>{row.line}</td><td>{e(row.message)}</td>"
-                               f"<td>{e(group.hint)}</td></tr>")
+                    out.append(f"<tr><td></td><td>{row.line}</td><td>{e(row.message)}</td></tr>")
         out.append("</table>")
     else:
         out.append('<p class="muted">No findings.</p>')
