@@ -319,6 +319,8 @@ CONTRACT_SEVERITIES = {
     "host-port": "warning", "externalname-with-selector": "warning", "networkpolicy-rules-ignored": "warning",
     "statefulset-service-selector-mismatch": "warning", "probe-port-unknown": "warning",
     "container-port-name-duplicate": "error", "hostnetwork-dnspolicy": "warning", "yaml-duplicate-key": "warning",
+    "service-dependency-blocked": "warning", "networkpolicy-selects-host-network": "info",
+    "namespace-legacy-isolation-annotation": "warning",
 }
 
 
