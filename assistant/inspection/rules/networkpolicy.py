@@ -148,8 +148,9 @@ def named_port_unknown(context: Context) -> Iterator[Hit]:
 
 
 DNS_PORTS = {53: "", 5353: "OpenShift, whose DNS pods listen on 5353 behind the port-53 Service"}
-"""Pod ports a DNS server listens on. NetworkPolicy matches the destination pod's port (after the
-Service's port translation), so where the DNS pods listen on 5353, allowing 5353 allows DNS."""
+"""Pod ports a DNS server listens on. Most network plugins match a policy against the destination
+pod's port, after the Service's translation (the docs leave the order undefined), so where the DNS
+pods listen on 5353 (OpenShift's dns-default maps 53 to 5353), allowing 5353 allows DNS."""
 _DNS_PORT_NAMES = ("dns", "dns-tcp", "domain")
 
 
