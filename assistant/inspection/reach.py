@@ -76,6 +76,7 @@ def _split_statefulsets(bundle: Bundle) -> list[tuple[Workload, Workload]]:
     if not selectors:
         return [(w, w) for w in bundle.workloads]
     units: list[tuple[Workload, Workload]] = []
+    taken = {w.key for w in bundle.workloads}
     for workload in bundle.workloads:
         if workload.controller == "StatefulSet" and 1 < workload.replicas <= MAX_PER_POD_REPLICAS:
             pods = []
@@ -88,9 +89,12 @@ def _split_statefulsets(bundle: Bundle) -> list[tuple[Workload, Workload]]:
                 for ordinal, labels in enumerate(pods):
                     ref = ObjectRef("Pod", workload.namespace, f"{workload.name}-{ordinal}", workload.ref.line,
                                     workload.ref.api_version, workload.ref.document, {})
-                    units.append((Workload(ref=ref, labels=labels, containers=workload.containers,
-                                           host_network=workload.host_network, controller="Pod",
-                                           origin=f"pod {ordinal} of StatefulSet {workload.key}"), workload))
+                    unit = Workload(ref=ref, labels=labels, containers=workload.containers,
+                                    host_network=workload.host_network, controller="Pod",
+                                    origin=f"pod {ordinal} of StatefulSet {workload.key}")
+                    if unit.key in taken:  # a bare Pod of the same name: qualify the StatefulSet's pod
+                        unit.alias = f"StatefulSet/{workload.name}/{ordinal}"
+                    units.append((unit, workload))
                 continue
         units.append((workload, workload))
     return units

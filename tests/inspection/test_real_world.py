@@ -191,3 +191,18 @@ def test_per_pod_rows_are_explained_in_the_text_report():
 
     text = render_text(case("statefulset-per-pod-policy"))
     assert "note: StatefulSet data/db is shown per pod (data/db-0 ... data/db-2)" in text
+
+
+def test_a_statefulset_pod_row_never_collides_with_a_bare_pod_of_the_same_name():
+    text = (MANIFESTS / "statefulset-per-pod-policy.yaml").read_text(encoding="utf-8") + """
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db-0, namespace: data, labels: {app: debug}}
+spec: {containers: [{name: c, image: busybox, ports: [{containerPort: 9999}]}]}
+"""
+    report = run(text)
+    sources = {v.source for v in report.reach}
+    assert {"data/db-0", "data/StatefulSet/db/0", "data/db-1"} <= sources
+    assert not verdict(report, "data/reporting", "data/StatefulSet/db/0", 5432).allowed
+    assert verdict(report, "data/reporting", "data/db-0", 9999).allowed
