@@ -13,10 +13,8 @@ import os
 import sys
 from typing import Any, TextIO
 
-from assistant.errors import PodtalkError
+from assistant.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, PodtalkError
 from assistant.terminal_safety import strip_unsafe
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,8 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("inspect", help="inspect a manifest (multi-document YAML or JSON)")
     p.add_argument("file", help="manifest file, or '-' for stdin")
-    p.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    p.add_argument("--format", choices=["text", "json", "sarif", "dot", "html"], default="text",
+                   help="text (default), json, sarif, dot (Graphviz reach graph), html (one self-contained page)")
     p.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default="error")
+    p.add_argument("--from", dest="reach_from", metavar="NS/NAME", help="reach rows from this workload (NS/* for a namespace)")
+    p.add_argument("--to", dest="reach_to", metavar="NS/NAME", help="reach rows to this workload (NS/* for a namespace)")
+    p.add_argument("--port", type=int, metavar="N", help="reach rows for this destination port")
+    p.add_argument("--denied", action="store_true", help="only denied reach rows")
     p.add_argument("--max-bytes", metavar="N", help="refuse input larger than N bytes (10M, 512k...; "
                    "default $PODTALK_MAX_BYTES or 10 MiB)")
     _common(p)
@@ -98,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"podtalk: {strip_unsafe(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # a bug: still one line, not a traceback (PODTALK_DEBUG=1 shows it)
@@ -120,11 +123,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         return cmd_ask(args, sys.stdin, sys.stdout)
     if args.command == "inspect":
         from assistant.inspection.command import parse_size, run
+        from assistant.inspection.view import ReachFilter
 
         max_bytes = parse_size(args.max_bytes) if args.max_bytes is not None else None
+        reach_filter = ReachFilter.from_options(args.reach_from, args.reach_to, args.port, args.denied)
         return run(args.file, fmt=args.format, fail_on=args.fail_on, namespace=args.namespace,
-                   cluster_domain=args.cluster_domain, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr,
-                   max_bytes=max_bytes)
+                   cluster_domain=args.cluster_domain, stdin=sys.stdin, stdout=sys.stdout, max_bytes=max_bytes,
+                   reach_filter=reach_filter)
     if args.command == "diagnose":
         from assistant.diagnosis.command import run as run_diagnose
         from assistant.inspection.command import parse_size

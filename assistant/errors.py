@@ -6,11 +6,20 @@ message and an exit code. Nothing below the shells calls ``sys.exit``.
 
 from __future__ import annotations
 
+EXIT_OK = 0
+"""Success (``inspect``: no finding at or above ``--fail-on``)."""
+EXIT_FINDINGS = 1
+"""``inspect`` reported a finding at or above ``--fail-on``."""
+EXIT_USAGE = 2
+"""A usage error or unreadable input (every :class:`PodtalkError`, unless it says otherwise)."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (128 + SIGINT), as shells report it."""
+
 
 class PodtalkError(Exception):
     """Base of every error podtalk reports to a user as a message (never a traceback)."""
 
-    exit_code: int = 2
+    exit_code: int = EXIT_USAGE
 
 
 class KBError(PodtalkError):

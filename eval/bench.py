@@ -61,6 +61,7 @@ TARGETS = {  # name -> (limit, unit, which statistic); issue 19's targets
     "chat: launch -> usable prompt": (500, "ms", "median"),
     "inspect 1,000 docs": (1000, "ms", "median"),
     "reach 200 workloads x 100 policies": (3000, "ms", "median"),
+    "in-process inspect_text 34,000-line install manifest": (700, "ms", "median"),
     "index build (--rebuild)": (15000, "ms", "median"),
     "peak RSS: ask (model loaded)": (200, "MB", "max"),
     "peak RSS: chat UI (model loaded)": (700, "MB", "max"),
@@ -204,6 +205,114 @@ def manifest_reach() -> str:
     return "---\n".join(docs)
 
 
+def manifest_install(lines: int = 34_000) -> str:
+    """An operator's install manifest of about ``lines`` lines, shaped like argo-cd's install.yaml
+    (34,416 lines): a few CRDs with long OpenAPI schemas make most of the text, then RBAC,
+    ConfigMaps, Deployments, a StatefulSet, Services and NetworkPolicies in one namespace."""
+    def crd(i: int, fields: int) -> str:
+        props = "".join(f"""                  field{j}:
+                    description: Field {j} of resource {i}; a long description as generated CRDs carry.
+                    type: string
+""" for j in range(fields))
+        return f"""apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {{name: things{i}.example.io}}
+spec:
+  group: example.io
+  names: {{kind: Thing{i}, plural: things{i}}}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              nested:
+                type: object
+                properties:
+{props}"""
+    docs = []
+    for i in range(12):
+        name = f"app-{i}"
+        docs.append(f"""apiVersion: apps/v1
+kind: {"StatefulSet" if i == 0 else "Deployment"}
+metadata: {{name: {name}, namespace: install}}
+spec:
+  {"serviceName: " + name if i == 0 else "replicas: 1"}
+  selector: {{matchLabels: {{app.kubernetes.io/name: {name}}}}}
+  template:
+    metadata: {{labels: {{app.kubernetes.io/name: {name}, app.kubernetes.io/part-of: install}}}}
+    spec:
+      containers:
+      - name: main
+        image: example/{name}:v1
+        args: ["--redis=app-1:6379", "--repo-server=app-2:8081"]
+        ports: [{{containerPort: 8080, name: http}}, {{containerPort: 8081, name: grpc}}, {{containerPort: 6379, name: redis}}]
+        readinessProbe: {{httpGet: {{path: /healthz, port: http}}}}
+""")
+        docs.append(f"""apiVersion: v1
+kind: Service
+metadata: {{name: {name}, namespace: install}}
+spec:
+  {"clusterIP: None" if i == 0 else "type: ClusterIP"}
+  selector: {{app.kubernetes.io/name: {name}}}
+  ports: [{{name: http, port: 80, targetPort: http}}, {{name: grpc, port: 8081, targetPort: grpc}}, {{name: redis, port: 6379, targetPort: redis}}]
+""")
+        docs.append(f"""apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: {name}, namespace: install}}
+spec:
+  podSelector: {{matchLabels: {{app.kubernetes.io/name: {name}}}}}
+  policyTypes: [Ingress]
+  ingress:
+  - from: [{{podSelector: {{matchLabels: {{app.kubernetes.io/part-of: install}}}}}}]
+    ports: [{{port: 8080}}, {{port: 8081}}, {{port: 6379}}]
+""")
+        docs.append(f"""apiVersion: v1
+kind: ConfigMap
+metadata: {{name: {name}-cm, namespace: install}}
+data: {{url: "http://{name}.install.svc.cluster.local:80", level: info}}
+""")
+    body = "---\n".join(docs)
+    used = body.count("\n")
+    crds, i = [], 0
+    while used < lines:
+        text = crd(i, 120)
+        crds.append(text)
+        used += text.count("\n") + 1
+        i += 1
+    return "---\n".join(crds + docs)
+
+
+def bench_inspect_install(env: dict[str, str], runs: int, path: Path | None) -> tuple[dict[str, Any], str]:
+    """In-process ``inspect_text`` + text rendering of a 34,000-line install manifest (median of runs,
+    each in a fresh interpreter after one warm-up call in it)."""
+    tmp = Path(tempfile.mkdtemp(prefix="podtalk-bench-install-"))
+    target = path or tmp / "install-34k.yaml"
+    if path is None:
+        target.write_text(manifest_install(), encoding="utf-8")
+    code = ("import sys,time,json;from assistant.inspection import inspect_text, render_text;"
+            "s=open(sys.argv[1]).read();inspect_text(s[:20000]);x=time.perf_counter();c=time.process_time();"
+            "r=inspect_text(s);render_text(r);print(json.dumps({'ms':(time.perf_counter()-x)*1000,"
+            "'cpu':(time.process_time()-c)*1000,'lines':s.count(chr(10)),"
+            "'findings':len(r.findings),'reach':len(r.reach)}))")
+    vals, cpus, info = [], [], {}
+    for _ in range(runs):
+        p = subprocess.run([sys.executable, "-c", code, str(target)], env=env, capture_output=True, text=True)
+        if p.returncode == 0:
+            info = json.loads(p.stdout)
+            vals.append(info["ms"])
+            cpus.append(info["cpu"])
+    note = (f"install manifest {target.name}: {info.get('lines', 0):,} lines, {info.get('findings', 0)} findings, "
+            f"{info.get('reach', 0)} reach verdicts")
+    return stats("in-process inspect_text 34,000-line install manifest", vals, cpu=cpus), note
+
+
 # -- the measurements ------------------------------------------------------------------------------
 CHAT_CHILD = r"""
 import asyncio, json, resource, sys, time
@@ -295,8 +404,22 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="fewer runs")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
     ap.add_argument("--runs", type=int, help="runs per cold figure (default 7, quick 3)")
+    ap.add_argument("--inspect-only", action="store_true",
+                    help="only the inspector figures (34,000-line install manifest), no index or model")
+    ap.add_argument("--install-manifest", type=Path, help="a real install manifest to time instead of the "
+                    "generated 34,000-line one (e.g. argo-cd's manifests/install.yaml)")
     opts = ap.parse_args()
     runs = opts.runs or (3 if opts.quick else 7)
+    if opts.inspect_only:
+        env = dict(os.environ, NO_COLOR="1")
+        row, note = bench_inspect_install(env, runs, opts.install_manifest)
+        machine = {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                   "runs": runs, "quick": opts.quick, "loadavg_1m": {"start": round(os.getloadavg()[0], 2), "end": round(os.getloadavg()[0], 2)}}
+        if opts.json:
+            print(json.dumps({"machine": machine, "rows": [row], "notes": [note]}, indent=2))
+        else:
+            print_table(machine, [row], [note])
+        return 0 if row.get("ok", True) else 1
     warm_runs = 1 if opts.quick else 3
     heavy_runs = 1 if opts.quick else 3
 
@@ -410,6 +533,10 @@ def main() -> int:
                 nreach = d["reach"]
         rows.append(stats(label, vals))
         notes.append(f"{label.strip()}: {nreach} reachability verdicts")
+
+    row, note = bench_inspect_install(env, heavy_runs, opts.install_manifest)
+    rows.append(row)
+    notes.append(note)
 
     # (5) index build
     progress("index builds")

@@ -24,18 +24,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 with atheris.instrument_imports(include=["assistant"]):
     from assistant.errors import ManifestError
-    from assistant.inspection import inspect_text, render_json, render_sarif, render_text
+    from assistant.inspection import (
+        inspect_text, reach_matrix, render_dot, render_html, render_json, render_markdown, render_sarif, render_text,
+    )
     from assistant.inspection.explain import valid_dns_name
 
 KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "Service",
-         "NetworkPolicy", "Ingress", "Secret", "Namespace", "List", "ServiceList", "Widget", "ConfigMap"]
+         "NetworkPolicy", "Ingress", "Secret", "Namespace", "List", "ServiceList", "Widget", "ConfigMap",
+         "ReplicationController", "Prometheus", "Alertmanager", "ThanosRuler", "Cluster", "Rollout"]
 KEYS = ["apiVersion", "kind", "metadata", "name", "namespace", "labels", "spec", "selector", "matchLabels",
         "matchExpressions", "key", "operator", "values", "template", "containers", "ports", "containerPort", "port",
         "targetPort", "protocol", "podSelector", "namespaceSelector", "ingress", "egress", "from", "to",
         "policyTypes", "ipBlock", "cidr", "except", "endPort", "serviceName", "replicas", "hostNetwork", "hostPort",
         "clusterIP", "type", "rules", "http", "paths", "backend", "service", "number", "tls", "secretName", "items",
         "hostname", "subdomain", "readinessProbe", "livenessProbe", "httpGet", "tcpSocket", "jobTemplate",
-        "externalName", "nodePort", "dnsPolicy", "ingressClassName", "annotations", "app", "<<"]
+        "externalName", "nodePort", "dnsPolicy", "ingressClassName", "annotations", "app", "<<",
+        "env", "value", "valueFrom", "configMapKeyRef", "envFrom", "configMapRef", "args", "command", "volumes",
+        "configMap", "initContainers", "restartPolicy", "podMetadata", "data", "instances"]
 WORDS = ["In", "NotIn", "Exists", "DoesNotExist", "TCP", "UDP", "SCTP", "http", "Ingress", "Egress", "None",
          "ExternalName", "NodePort", "ClusterIP", "LoadBalancer", "apps/v1", "v1", "networking.k8s.io/v1",
          "batch/v1", "web", "api", "db", "shop", "kube-system", "10.0.0.0/8", "ClusterFirstWithHostNet", "*"]
@@ -64,7 +69,8 @@ def _structured(fdp: atheris.FuzzedDataProvider) -> str:
 
     docs = []
     for _ in range(fdp.ConsumeIntInRange(1, 6)):
-        doc = {"apiVersion": fdp.PickValueInList(["v1", "apps/v1", "networking.k8s.io/v1", "batch/v1"]),
+        doc = {"apiVersion": fdp.PickValueInList(["v1", "apps/v1", "networking.k8s.io/v1", "batch/v1",
+                                                  "monitoring.coreos.com/v1", "postgresql.cnpg.io/v1"]),
                "kind": fdp.PickValueInList(KINDS)}
         for key in ("metadata", "spec", "items"):
             if fdp.ConsumeBool():
@@ -85,6 +91,10 @@ def TestOneInput(data: bytes) -> None:  # noqa: N802 - atheris' name
     json.loads(render_json(report))
     json.loads(render_sarif(report))
     render_text(report, color=True)
+    render_markdown(report)
+    render_dot(report)
+    render_html(report)
+    reach_matrix(report)
     for name in report.dns + list(report.cname):
         if not valid_dns_name(name):
             raise AssertionError(f"invalid DNS name produced: {name!r}")

@@ -15,12 +15,17 @@ from __future__ import annotations
 from .explain import explain
 from .model import build_bundle
 from .parse import Limits, parse_manifest
-from .reach import reach
 from .report import Report, render_json, render_sarif, render_text
 from .rules import Context, run_rules
+from .rules.dependencies import expected_connections
 from .schema import has_schema
+from .chat import reach_matrix, render_markdown
+from .dot import render_dot
+from .html_page import render_html
+from .view import ReachFilter, RowLimits
 
-__all__ = ["inspect_text", "Report", "Limits", "render_text", "render_json", "render_sarif"]
+__all__ = ["inspect_text", "Report", "Limits", "render_text", "render_json", "render_sarif", "render_markdown",
+           "reach_matrix", "render_dot", "render_html", "ReachFilter", "RowLimits"]
 
 
 def inspect_text(text: str | bytes, *, namespace: str = "default", cluster_domain: str = "cluster.local",
@@ -29,7 +34,8 @@ def inspect_text(text: str | bytes, *, namespace: str = "default", cluster_domai
     limits = Limits() if max_bytes is None else Limits(max_bytes=max_bytes)
     parsed = parse_manifest(text, limits)
     bundle = build_bundle(parsed.documents, namespace=namespace or "default", known_kind=has_schema)
-    findings = run_rules(Context(bundle, parsed.problems))
+    context = Context(bundle, parsed.problems, cluster_domain)
+    findings = run_rules(context)
     explanation = explain(bundle, cluster_domain)
     return Report(
         objects=list(bundle.objects),
@@ -37,7 +43,9 @@ def inspect_text(text: str | bytes, *, namespace: str = "default", cluster_domai
         dns=explanation.dns,
         cname=explanation.cname,
         env=explanation.env,
-        reach=reach(bundle),
+        reach=context.reach.verdicts(),
+        reach_notes=list(context.reach.notes),
         skipped=list(bundle.skipped),
         services=explanation.services,
+        expected=expected_connections(context) if bundle.services else [],
     )

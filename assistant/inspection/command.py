@@ -1,9 +1,11 @@
 """``podtalk inspect FILE|-``: read a manifest, print a report, return the exit code.
 
-The CLI calls :func:`run`; it never raises for bad input. Exit codes follow the contract:
-0 clean, 1 when a finding at or above ``fail_on`` is reported, 2 when the input cannot be read
-(missing file, a directory, unreadable, empty stdin, too large, binary) or an option is wrong.
-Colour is used only when stdout is a terminal and ``NO_COLOR`` is unset.
+The CLI calls :func:`run`, which returns :data:`~assistant.errors.EXIT_OK` or
+:data:`~assistant.errors.EXIT_FINDINGS` (a finding at or above ``fail_on``). Input that cannot be
+read (missing file, a directory, unreadable, empty stdin, too large, binary) raises
+:class:`~assistant.errors.ManifestError` and a wrong option :class:`~assistant.errors.UsageError`;
+the CLI's one error boundary turns them into a line on stderr and exit code 2. Colour is used only
+when stdout is a terminal and ``NO_COLOR`` is unset.
 """
 
 from __future__ import annotations
@@ -13,16 +15,17 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from assistant.errors import ManifestError, PodtalkError, UsageError
+from assistant.errors import EXIT_FINDINGS, EXIT_OK, ManifestError, UsageError
 
 from . import inspect_text
 from .catalog import severity_rank
 from .parse import Limits
 from .report import render_json, render_sarif, render_text
+from .view import ReachFilter
 
 __all__ = ["run", "FORMATS", "FAIL_ON", "parse_size", "max_bytes_from_env"]
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "dot", "html")
 FAIL_ON = ("error", "warning", "info", "never")
 
 
@@ -65,14 +68,14 @@ def _read(source: str, stdin: Any, max_bytes: int) -> bytes:
         if len(data) > max_bytes:
             raise ManifestError(f"stdin is larger than the max_bytes limit of {max_bytes:,} bytes{_RAISE_HINT}")
         if not data or not data.strip():
-            raise PodtalkError("nothing on stdin: pipe a manifest in, e.g. `kubectl get deploy,svc,netpol -o yaml "
+            raise ManifestError("nothing on stdin: pipe a manifest in, e.g. `kubectl get deploy,svc,netpol -o yaml "
                                "| podtalk inspect -`")
         return data
     path = Path(source)
     if not path.exists():
-        raise PodtalkError(f"{source}: no such file")
+        raise ManifestError(f"{source}: no such file")
     if path.is_dir():
-        raise PodtalkError(f"{source}: is a directory; pass a manifest file (or - for stdin)")
+        raise ManifestError(f"{source}: is a directory; pass a manifest file (or - for stdin)")
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -80,7 +83,7 @@ def _read(source: str, stdin: Any, max_bytes: int) -> bytes:
         with path.open("rb") as handle:
             return handle.read(max_bytes + 1)
     except OSError as exc:
-        raise PodtalkError(f"{source}: cannot read ({exc.strerror or exc})") from None
+        raise ManifestError(f"{source}: cannot read ({exc.strerror or exc})") from None
 
 
 def _wants_color(stdout: Any) -> bool:
@@ -95,39 +98,43 @@ def _wants_color(stdout: Any) -> bool:
 
 def run(source: str, *, fmt: str = "text", fail_on: str = "error", namespace: str = "default",
         cluster_domain: str = "cluster.local", stdin: IO | None = None, stdout: IO | None = None,
-        stderr: IO | None = None, max_bytes: int | None = None) -> int:
-    """Inspect ``source`` (a path or ``-``) and write the report; returns the exit code."""
+        max_bytes: int | None = None, reach_filter: ReachFilter | None = None) -> int:
+    """Inspect ``source`` (a path or ``-``) and write the report; returns the exit code.
+
+    ``reach_filter`` narrows the reach rows of every format (``--from/--to/--port/--denied``).
+    Raises :class:`~assistant.errors.PodtalkError` subclasses for bad options and unreadable input.
+    """
     stdin = stdin if stdin is not None else sys.stdin
     stdout = stdout if stdout is not None else sys.stdout
-    stderr = stderr if stderr is not None else sys.stderr
     if fmt not in FORMATS:
-        print(f"podtalk inspect: unknown --format {fmt!r} (choose {', '.join(FORMATS)})", file=stderr)
-        return 2
+        raise UsageError(f"unknown --format {fmt!r} (choose {', '.join(FORMATS)})")
     if fail_on not in FAIL_ON:
-        print(f"podtalk inspect: unknown --fail-on {fail_on!r} (choose {', '.join(FAIL_ON)})", file=stderr)
-        return 2
-    try:
-        limit = max_bytes if max_bytes is not None else max_bytes_from_env()
-        data = _read(source, stdin, limit)
-        report = inspect_text(data, namespace=namespace, cluster_domain=cluster_domain, max_bytes=limit)
-    except PodtalkError as exc:
-        print(f"podtalk inspect: {exc}", file=stderr)
-        return 2
+        raise UsageError(f"unknown --fail-on {fail_on!r} (choose {', '.join(FAIL_ON)})")
+    limit = max_bytes if max_bytes is not None else max_bytes_from_env()
+    data = _read(source, stdin, limit)
+    report = inspect_text(data, namespace=namespace, cluster_domain=cluster_domain, max_bytes=limit)
+    shown = report
+    if reach_filter is not None and reach_filter.active and fmt in ("json", "sarif"):
+        from dataclasses import replace
+
+        shown = replace(report, reach=reach_filter.apply(report.reach))
     if fmt == "json":
-        output = render_json(report) + "\n"
+        output = render_json(shown) + "\n"
     elif fmt == "sarif":
-        output = render_sarif(report, uri="stdin" if source == "-" else source) + "\n"
+        output = render_sarif(shown, uri="stdin" if source == "-" else source) + "\n"
+    elif fmt == "dot":
+        from .dot import render_dot
+
+        output = render_dot(report, reach_filter)
+    elif fmt == "html":
+        from .html_page import render_html
+
+        output = render_html(report, reach_filter=reach_filter)
     else:
-        output = render_text(report, color=_wants_color(stdout))
+        output = render_text(report, color=_wants_color(stdout), reach_filter=reach_filter)
     stdout.write(output)
     stdout.flush()
     if fail_on == "never":
-        return 0
+        return EXIT_OK
     threshold = severity_rank(fail_on)
-    return 1 if any(severity_rank(f.severity) >= threshold for f in report.findings) else 0
-
-
-if __name__ == "__main__":  # manual testing: python -m assistant.inspection.command FILE [format] [fail-on]
-    args = sys.argv[1:] or ["-"]
-    sys.exit(run(args[0], fmt=args[1] if len(args) > 1 else "text",
-                 fail_on=args[2] if len(args) > 2 else "error"))
+    return EXIT_FINDINGS if any(severity_rank(f.severity) >= threshold for f in report.findings) else EXIT_OK

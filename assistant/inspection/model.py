@@ -23,8 +23,11 @@ __all__ = [
     "Skipped", "TypeProblem", "Bundle", "build_bundle", "WORKLOAD_KINDS",
 ]
 
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod")
-MODELLED_KINDS = set(WORKLOAD_KINDS) | {"Service", "NetworkPolicy", "Ingress", "Secret", "Namespace"}
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
+                  "Pod")
+"""Built-in kinds whose objects carry a pod template (or are a pod). Custom resources with a
+``spec.template.spec.containers`` list (Argo Rollouts, OpenKruise CloneSets...) are workloads too."""
+MODELLED_KINDS = set(WORKLOAD_KINDS) | {"Service", "NetworkPolicy", "Ingress", "Secret", "Namespace", "ConfigMap"}
 CLUSTER_SCOPED = {
     "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "StorageClass",
     "CustomResourceDefinition", "IngressClass", "PriorityClass", "RuntimeClass", "APIService",
@@ -88,6 +91,14 @@ class Container:
     ports: list[ContainerPort]
     probes: list[Probe]
     init: bool = False
+    sidecar: bool = False
+    """A native sidecar: an init container with ``restartPolicy: Always``, which keeps running
+    (and serving its ports) for the pod's whole life."""
+
+    @property
+    def serving(self) -> bool:
+        """Whether the container runs alongside the app and so its ports can take traffic."""
+        return not self.init or self.sidecar
 
 
 @dataclass
@@ -105,6 +116,18 @@ class Workload:
     subdomain: str | None = None
     replicas: int = 1
     service_name: str | None = None
+    controller: str = ""
+    """How the pods are created, for controller-added labels (``StatefulSet`` adds
+    ``statefulset.kubernetes.io/pod-name``); defaults to the object's kind."""
+    origin: str | None = None
+    """Set when the pods come from something other than a built-in template, e.g. an operator's
+    custom resource; says what creates them."""
+    alias: str | None = None
+    """``Kind/name`` when another workload of the namespace has the same name (keys must be unique)."""
+
+    def __post_init__(self) -> None:
+        if not self.controller:
+            self.controller = self.ref.kind
 
     @property
     def kind(self) -> str:
@@ -120,13 +143,19 @@ class Workload:
 
     @property
     def key(self) -> str:
-        """``namespace/name``: how reach and explanations name a workload."""
-        return f"{self.ref.namespace}/{self.ref.name}"
+        """``namespace/name`` (``namespace/Kind/name`` on a name collision): how reach names a workload."""
+        return f"{self.ref.namespace}/{self.alias or self.ref.name}"
+
+    @property
+    def label(self) -> str:
+        """``Kind namespace/name``: how messages name a workload (the key may carry the kind already)."""
+        text = f"{self.ref.kind} {self.ref.namespace}/{self.ref.name}"
+        return f"{text} ({self.origin})" if self.origin and self.origin.startswith("created by") else text
 
     @property
     def ports(self) -> list[ContainerPort]:
-        """Ports of the serving (non-init) containers."""
-        return [port for c in self.containers if not c.init for port in c.ports]
+        """Ports of the serving containers (app containers and native sidecars, not plain init containers)."""
+        return [port for c in self.containers if c.serving for port in c.ports]
 
     def port_named(self, name: str, protocol: str | None = None) -> ContainerPort | None:
         for port in self.ports:
@@ -291,6 +320,10 @@ class Bundle:
     namespace_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)
     type_problems: list[TypeProblem] = field(default_factory=list)
+    custom_resources: list[ObjectRef] = field(default_factory=list)
+    """Namespaced custom resources the model does not know; an operator may create pods from them."""
+    configmaps: dict[tuple[str, str], dict] = field(default_factory=dict)
+    """``(namespace, name)`` -> the ConfigMap's ``data`` (read for Service names a workload uses)."""
 
     def workloads_in(self, namespace: str) -> list[Workload]:
         """Workloads of one namespace (indexed on first use; the bundle is not changed afterwards)."""
@@ -433,7 +466,8 @@ def _containers(pod_spec: dict, prefix: str, r: _Reader) -> list[Container]:
                     port = r.int_or_str(h.get("port"), f"{path}.{probe_kind}Probe.{handler}.port")
                     if port is not None:
                         probes.append(Probe(probe_kind, port))
-            result.append(Container(name, ports, probes, init))
+            sidecar = init and c.get("restartPolicy") == "Always"
+            result.append(Container(name, ports, probes, init, sidecar))
     return result
 
 
@@ -447,7 +481,11 @@ def _workload(ref: ObjectRef, r: _Reader) -> Workload:
     if kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"):
         workload.has_selector = "selector" in spec
         workload.selector_raw = spec.get("selector")
-    if kind in ("Deployment", "StatefulSet", "ReplicaSet"):
+    elif kind == "ReplicationController" and isinstance(spec.get("selector"), dict) and spec["selector"]:
+        # a plain label map (not a LabelSelector); omitted, it defaults to the template's labels
+        workload.has_selector = True
+        workload.selector_raw = {"matchLabels": spec["selector"]}
+    if kind in ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"):
         replicas = r.int(spec.get("replicas"), "spec.replicas")
         workload.replicas = 1 if replicas is None else max(replicas, 0)
     if kind == "StatefulSet":
@@ -604,6 +642,25 @@ def _ingress(ref: ObjectRef, r: _Reader) -> Ingress:
                    annotations, backends, secrets)
 
 
+def _has_pod_template(data: dict) -> bool:
+    """A custom resource shaped like a Deployment: ``spec.template.spec.containers`` is a list."""
+    spec = data.get("spec")
+    template = spec.get("template") if isinstance(spec, dict) else None
+    pod_spec = template.get("spec") if isinstance(template, dict) else None
+    return isinstance(pod_spec, dict) and isinstance(pod_spec.get("containers"), list)
+
+
+def _name_collisions(workloads: list[Workload]) -> None:
+    """Give workloads that share ``namespace/name`` (a Deployment and a Pod called ``web``) distinct keys."""
+    seen: dict[str, list[Workload]] = {}
+    for workload in workloads:
+        seen.setdefault(workload.key, []).append(workload)
+    for group in seen.values():
+        if len(group) > 1:
+            for workload in group:
+                workload.alias = f"{workload.kind}/{workload.name}"
+
+
 def build_bundle(documents: Iterable[Document], *, namespace: str = "default",
                  known_kind: Callable[[str, str], bool] | None = None) -> Bundle:
     """Turn parsed documents into a :class:`Bundle`.
@@ -611,6 +668,8 @@ def build_bundle(documents: Iterable[Document], *, namespace: str = "default",
     ``known_kind(kind, apiVersion)`` says whether a kind the model does not use is still a
     Kubernetes built-in (listed as an object) rather than a CRD or unknown kind (skipped).
     """
+    from .operators import operator_workload  # operators builds model records: import after them
+
     bundle = Bundle(namespace=namespace)
     namespaces: set[str] = {namespace}
     for doc in documents:
@@ -627,7 +686,23 @@ def build_bundle(documents: Iterable[Document], *, namespace: str = "default",
         ns = "" if kind in CLUSTER_SCOPED else (label_value(meta.get("namespace")) or namespace)
         ref = ObjectRef(kind, ns, name, doc.line, api_version, doc.index, data)
         if kind not in MODELLED_KINDS and not (known_kind and known_kind(kind, api_version)):
-            reason = ("custom resource or unknown kind " f"{kind} ({api_version or 'no apiVersion'})")
+            if _has_pod_template(data):
+                bundle.objects.append(ref)
+                workload = _workload(ref, _Reader(ref, bundle.type_problems))
+                workload.controller = "Deployment"
+                workload.origin = f"the pod template of custom resource {kind} {ns}/{name}"
+                bundle.workloads.append(workload)
+                namespaces.add(ns)
+                continue
+            created = operator_workload(ref)
+            if created is not None:
+                bundle.workloads.append(created)
+                reason = (f"custom resource {kind} ({api_version}); its operator's pods are modelled as "
+                          f"{created.controller} {created.key}")
+            else:
+                reason = ("custom resource or unknown kind " f"{kind} ({api_version or 'no apiVersion'})")
+                if ns and "/" in api_version:
+                    bundle.custom_resources.append(ref)
             bundle.skipped.append(Skipped(kind, ns, name, doc.line, reason))
             continue
         bundle.objects.append(ref)
@@ -646,9 +721,13 @@ def build_bundle(documents: Iterable[Document], *, namespace: str = "default",
             bundle.ingresses.append(_ingress(ref, reader))
         elif kind == "Secret":
             bundle.secrets.add((ns, name))
+        elif kind == "ConfigMap":
+            raw = data.get("data")
+            bundle.configmaps[(ns, name)] = raw if isinstance(raw, dict) else {}
         elif kind == "Namespace":
             bundle.namespace_objects[name] = ref
             namespaces.add(name)
+    _name_collisions(bundle.workloads)
     for ns in sorted(namespaces):
         labels = {}
         if ns in bundle.namespace_objects:

@@ -81,6 +81,8 @@ class Problem:
     message: str
     column: int | None = None
     document: int = 0
+    severity: str | None = None
+    """Lower than the rule's own when the problem is harmless (a key repeated with the same value)."""
 
 
 @dataclass
@@ -207,10 +209,12 @@ def _build_chunk(chunk: str, offset: int, limits: Limits, doc_index: int,
             top.merges.append(value)
             return
         if key in top.value:
+            same = top.value[key] == value
             problems.append(Problem(
                 "yaml-duplicate-key", top.key_line,
-                f"key {key!r} repeats in one mapping (line {top.key_line}); only the last value is kept",
-                document=doc_index,
+                f"key {key!r} repeats in one mapping (line {top.key_line}); "
+                + ("both values are equal, so nothing is lost" if same else "only the last value is kept"),
+                document=doc_index, severity="info" if same else None,
             ))
         if key == "kind":
             top.kind_line = top.key_line

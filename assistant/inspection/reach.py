@@ -24,10 +24,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Bundle, NetworkPolicy, PolicyRule, Workload
-from .selection import peer_matches, policy_selects, rule_ports_match
+from .model import Bundle, NetworkPolicy, ObjectRef, PolicyRule, Workload
+from .selection import CONTROLLER_KEYS, STS_POD_INDEX, STS_POD_NAME, peer_matches, policy_selects, rule_ports_match
 
-__all__ = ["Verdict", "reach"]
+__all__ = ["Verdict", "ReachMatrix", "reach", "MAX_PER_POD_REPLICAS"]
+
+MAX_PER_POD_REPLICAS = 100
+"""A StatefulSet is split into per-pod rows only up to this many replicas (beyond, the workload
+keeps one row and policies selecting single pods are judged as if they selected all of them)."""
 
 
 @dataclass(frozen=True)
@@ -55,9 +59,64 @@ class _Rule:
     """``NetworkPolicy <key> (<rule>)``: built once, not once per verdict (200x100 has ~10^5)."""
 
 
-class _Matrix:
+def _pod_selectors(bundle: Bundle) -> list:
+    """Every pod selector of every policy (the policies' own and their peers')."""
+    selectors = [p.pod_selector for p in bundle.policies]
+    for policy in bundle.policies:
+        for rule in (*policy.ingress, *policy.egress):
+            selectors.extend(peer.pod_selector for peer in rule.peers or [] if peer.pod_selector is not None)
+    return selectors
+
+
+def _split_statefulsets(bundle: Bundle) -> list[tuple[Workload, Workload]]:
+    """The units of the matrix as (unit, the bundle workload it stands for): workloads, with a
+    StatefulSet split into its pods when some policy selects only some of them
+    (``statefulset.kubernetes.io/pod-name: db-0``)."""
+    selectors = [s for s in _pod_selectors(bundle) if any(r.key in CONTROLLER_KEYS for r in s.requirements)]
+    if not selectors:
+        return [(w, w) for w in bundle.workloads]
+    units: list[tuple[Workload, Workload]] = []
+    taken = {w.key for w in bundle.workloads}
+    for workload in bundle.workloads:
+        if workload.controller == "StatefulSet" and 1 < workload.replicas <= MAX_PER_POD_REPLICAS:
+            pods = []
+            for ordinal in range(workload.replicas):
+                labels = dict(workload.labels)
+                labels[STS_POD_NAME] = f"{workload.name}-{ordinal}"
+                labels[STS_POD_INDEX] = str(ordinal)
+                pods.append(labels)
+            if any(0 < sum(1 for labels in pods if s.matches(labels)) < len(pods) for s in selectors):
+                for ordinal, labels in enumerate(pods):
+                    ref = ObjectRef("Pod", workload.namespace, f"{workload.name}-{ordinal}", workload.ref.line,
+                                    workload.ref.api_version, workload.ref.document, {})
+                    unit = Workload(ref=ref, labels=labels, containers=workload.containers,
+                                    host_network=workload.host_network, controller="Pod",
+                                    origin=f"pod {ordinal} of StatefulSet {workload.key}")
+                    if unit.key in taken:  # a bare Pod of the same name: qualify the StatefulSet's pod
+                        unit.alias = f"StatefulSet/{workload.name}/{ordinal}"
+                    units.append((unit, workload))
+                continue
+        units.append((workload, workload))
+    return units
+
+
+class ReachMatrix:
+    """Reachability between the bundle's workloads (per pod for partially selected StatefulSets)."""
+
     def __init__(self, bundle: Bundle) -> None:
-        self.workloads = sorted(bundle.workloads, key=lambda w: (w.key, w.kind))
+        self.bundle = bundle
+        pairs = sorted(_split_statefulsets(bundle), key=lambda pair: (pair[0].key, pair[0].kind))
+        self.workloads = [unit for unit, _ in pairs]
+        self._index = {id(w): i for i, w in enumerate(self.workloads)}
+        self._units: dict[int, list[int]] = {}
+        for i, (_, owner) in enumerate(pairs):
+            self._units.setdefault(id(owner), []).append(i)
+        self._cache: dict = {}
+        self._verdicts: list[Verdict] | None = None
+        self.notes = [f"{owner.label} is shown per pod ({self.workloads[ids[0]].key} ... "
+                      f"{self.workloads[ids[-1]].key}): a NetworkPolicy selects only some of its pods"
+                      for owner in bundle.workloads for ids in [self._units.get(id(owner), [])]
+                      if len(ids) > 1]
         self.ingress: list[list[NetworkPolicy]] = []
         self.egress: list[list[NetworkPolicy]] = []
         self.ingress_rules: list[list[_Rule]] = []
@@ -113,13 +172,30 @@ class _Matrix:
                 return True, compiled.text, False
         return False, names, entry[1]
 
+    def units(self, workload: Workload) -> list[Workload]:
+        """The matrix rows standing for a bundle workload (its pods, if it was split)."""
+        return [self.workloads[i] for i in self._units.get(id(workload), [])]
+
+    def verdict_between(self, source: Workload, destination: Workload, port: int, protocol: str) -> Verdict:
+        """One verdict between two matrix units, for any port (declared or not)."""
+        s, d = self._index[id(source)], self._index[id(destination)]
+        if not self.egress[s] and not self.ingress[d]:
+            return Verdict(source.key, destination.key, port, protocol, True,
+                           f"allowed: no NetworkPolicy isolates {destination.key} (ingress) or {source.key} (egress)")
+        return self._verdict(s, source.key, d, destination.key, destination, port, protocol, self._cache)
+
     def verdicts(self) -> list[Verdict]:
-        """Source-major over workloads sorted by key, so the output is already in sorted order."""
+        """Every verdict, source-major over units sorted by key (computed once)."""
+        if self._verdicts is None:
+            self._verdicts = self._all_verdicts()
+        return self._verdicts
+
+    def _all_verdicts(self) -> list[Verdict]:
         result: list[Verdict] = []
         workloads = self.workloads
         keys = [w.key for w in workloads]
         ports = [sorted({(p.number, p.protocol) for p in w.ports if isinstance(p.number, int)}) for w in workloads]
-        cache: dict = {}
+        cache = self._cache
         for s, src in enumerate(workloads):
             for d, dst in enumerate(workloads):
                 if not ports[d]:
@@ -186,4 +262,4 @@ class _Matrix:
 
 def reach(bundle: Bundle) -> list[Verdict]:
     """Every (source workload, destination workload, declared port/protocol) verdict, sorted."""
-    return _Matrix(bundle).verdicts()
+    return ReachMatrix(bundle).verdicts()

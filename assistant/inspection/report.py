@@ -17,10 +17,10 @@ from .explain import ServiceBackends
 from .findings import Finding
 from .model import ObjectRef, Skipped
 from .reach import Verdict
+from .view import RowLimits, ReachFilter, build_view, clean
 
 __all__ = ["Report", "render_text", "render_json", "render_sarif"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _COLOURS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "dim": "2", "bold": "1"}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -36,6 +36,11 @@ class Report:
     skipped: list[Skipped] = field(default_factory=list)
     services: list[ServiceBackends] = field(default_factory=list)
     """Service -> pods and resolved target ports (text output; not part of the JSON contract)."""
+    reach_notes: list[str] = field(default_factory=list)
+    """How to read the reach rows (a StatefulSet split into pods); text and chat only."""
+    expected: list[tuple[Verdict, str]] = field(default_factory=list)
+    """Connections the workloads' configuration expects (env, args, ConfigMaps naming a Service),
+    with their verdicts and what names them (DOT/HTML pictures; not part of the JSON contract)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly the contract's ``inspect --format json`` object, plus ``skipped``."""
@@ -57,96 +62,108 @@ class Report:
         return None
 
 
-def _clean(text: Any) -> str:
-    return _CONTROL.sub("?", str(text))
+_clean = clean
 
 
 def render_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
 
 
-MAX_TEXT_REACH_ROWS = 2000
-"""Text output lists at most this many reach rows; JSON and SARIF always carry everything."""
+def render_text(report: Report, color: bool = False, lang: str = "en", *, reach_filter: ReachFilter | None = None,
+                limits: RowLimits | None = None) -> str:
+    """Findings grouped by severity and rule (hint and docs once per rule), then skipped objects, DNS,
+    env, Service -> pods, and reachability: a per-namespace summary (denied first) and the rows,
+    denied first. Every section is capped (see :class:`~assistant.inspection.view.RowLimits`) and says
+    how much it left out; ``--format json`` carries everything.
 
-
-def render_text(report: Report, color: bool = False, lang: str = "en") -> str:
-    """Findings by severity with hints, then DNS, CNAMEs, env, Service -> pods, the reach table.
-
-    ``lang="zh"`` shows each rule's hint in Chinese (from ``kb/rules.yaml``); messages stay English
-    because they quote manifest fields.
+    ``lang="zh"`` shows each rule's title and hint in Chinese (from ``kb/rules.yaml``); messages stay
+    English because they quote manifest fields.
     """
-    catalog = load_catalog()
+    view = build_view(report, lang=lang, reach_filter=reach_filter, limits=limits)
 
     def paint(text: str, style: str) -> str:
         return f"\x1b[{_COLOURS[style]}m{text}\x1b[0m" if color else text
 
-    lines: list[str] = []
-    counts = {s: sum(1 for f in report.findings if f.severity == s) for s in SEVERITIES}
-    summary = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in counts.items())
-    lines.append(paint(f"Inspected {len(report.objects)} object(s): {summary}", "bold"))
+    def more(hidden: int, what: str) -> None:
+        if hidden:
+            lines.append(paint(f"  ... {hidden:,} more {what} (all of them: --format json)", "dim"))
+
+    lines: list[str] = [paint(view.summary, "bold")]
     for severity in SEVERITIES:
-        group = [f for f in report.findings if f.severity == severity]
-        if not group:
+        groups = [g for g in view.groups if g.severity == severity]
+        if not groups:
             continue
         lines.append("")
         title = {"error": "Errors", "warning": "Warnings", "info": "Info"}[severity]
-        lines.append(paint(f"{title} ({len(group)})", severity))
-        for f in group:
-            lines.append(f"  {paint(f.rule, severity)}  line {f.line}  {_clean(f.object)}")
-            lines.append(f"    {_clean(f.message)}")
-            hint = catalog[f.rule].text("hint", lang) if lang != "en" and f.rule in catalog else f.hint
-            lines.append(paint(f"    hint: {hint}", "dim"))
-            lines.append(paint(f"    docs: {f.doc}", "dim"))
-    if report.skipped:
-        lines.append("")
-        lines.append(paint(f"Skipped ({len(report.skipped)})", "bold"))
-        for s in report.skipped:
-            what = f"{s.kind}/{s.namespace + '/' if s.namespace else ''}{s.name}" if s.kind else "document"
-            lines.append(f"  line {s.line}  {_clean(what)}: {_clean(s.reason)}")
-    if report.dns or report.cname:
-        lines.append("")
-        lines.append(paint("DNS names", "bold"))
-        lines.extend(f"  {_clean(name)}" for name in report.dns)
-        lines.extend(f"  {_clean(name)} CNAME {_clean(target)}" for name, target in report.cname.items())
-    if report.env:
-        lines.append("")
-        lines.append(paint("Service environment variables (pods created after the Service, same namespace)", "bold"))
-        for service, names in report.env.items():
-            lines.append(f"  {_clean(service)}: {_clean(' '.join(names))}")
-    if report.services:
-        lines.append("")
-        lines.append(paint("Services -> pods", "bold"))
-        for entry in report.services:
-            pods = ", ".join(entry.workloads) or "no pod template in the bundle"
-            lines.append(f"  {_clean(entry.service)} ({entry.type}) -> {_clean(pods)}")
-            for port in entry.ports:
-                landing = ", ".join(f"{w}:{n if n is not None else '?'}" for w, n in port["resolved"].items())
-                lines.append(f"    port {port['port']}/{port['protocol']} -> targetPort {port['targetPort']}"
-                             + (f" ({_clean(landing)})" if landing else ""))
-    if report.reach:
-        lines.append("")
-        lines.append(paint("Reachability (pod to pod, under the bundle's NetworkPolicies)", "bold"))
-        width_from = max(len(v.source) for v in report.reach)
-        width_to = max(len(v.destination) for v in report.reach)
-        allow, deny = paint("allow", "ok"), paint("deny ", "error")
-        cleaned: dict[str, str] = {}  # names and reasons repeat across the (up to ~10^5) rows
-        rows = report.reach
-        if len(rows) > MAX_TEXT_REACH_ROWS:
-            # a 10^5-row table helps nobody in a terminal (and costs ~0.6 s to print): say how many
-            # pairs there are, show the denied ones first (they answer "why can't X reach Y"),
-            # and point at the JSON for the whole matrix
-            denied = [v for v in rows if not v.allowed]
-            allowed_n = len(rows) - len(denied)
-            shown = (denied + [v for v in rows if v.allowed])[:MAX_TEXT_REACH_ROWS]
-            lines.append(f"  {len(rows):,} pairs: {allowed_n:,} allowed, {len(denied):,} denied; showing "
-                         f"{len(shown):,} (denied first). All pairs: --format json")
-            rows = shown
-        for v in rows:
-            src, dst, why = (cleaned.get(x) or cleaned.setdefault(x, _clean(x))
-                             for x in (v.source, v.destination, v.reason))
-            lines.append(f"  {src:<{width_from}}  ->  {dst:<{width_to}}  "
-                         f"{v.port:>5}/{v.protocol:<4} {allow if v.allowed else deny}  {why}")
+        lines.append(paint(f"{title} ({view.counts[severity]})", severity))
+        for group in groups:
+            total = len(group.rows) + group.hidden
+            lines.append(f"  {paint(group.rule, severity)} ({total}): {group.title}")
+            lines.append(paint(f"    hint: {group.hint}", "dim"))
+            lines.append(paint(f"    docs: {group.doc}", "dim"))
+            for row in group.rows:
+                lines.append(f"    line {row.line}  {row.message}")
+            if group.hidden:
+                lines.append(paint(f"    ... {group.hidden:,} more {group.rule} (all of them: --format json)", "dim"))
+    if view.skipped:
+        lines += ["", paint(f"Skipped ({len(view.skipped) + view.skipped_hidden})", "bold")]
+        lines.extend(f"  {row}" for row in view.skipped)
+        more(view.skipped_hidden, "skipped documents")
+    if view.dns:
+        lines += ["", paint("DNS names", "bold")]
+        lines.extend(f"  {name}" for name in view.dns)
+        more(view.dns_hidden, "DNS names")
+    if view.env:
+        lines += ["", paint("Service environment variables (pods created after the Service, same namespace)", "bold")]
+        lines.extend(f"  {service}: {names}" for service, names in view.env)
+        more(view.env_hidden, "Services")
+    if view.services:
+        lines += ["", paint("Services -> pods", "bold")]
+        for head, ports in view.services:
+            lines.append(f"  {head}")
+            lines.extend(f"    {p}" for p in ports)
+        more(view.services_hidden, "Services")
+    if view.reach_all:
+        lines += ["", paint("Reachability (pod to pod, under the bundle's NetworkPolicies)", "bold")]
+        where = f" matching {view.reach_filter}" if view.reach_filter else ""
+        lines.append(f"  {view.reach_total:,} of {view.reach_all:,} pairs{where}")
+        lines.extend(f"  note: {note}" for note in view.reach_notes)
+        if view.namespace_pairs:
+            width = max(len(f"{p.source} -> {p.destination}") for p in view.namespace_pairs)
+            for pair in view.namespace_pairs:
+                name = f"{pair.source} -> {pair.destination}"
+                lines.append(f"  {name:<{width}}  {paint(f'{pair.denied:>5,} denied', 'error') if pair.denied else '    0 denied'}"
+                             f"  {pair.allowed:>5,} allowed")
+            more(view.namespace_pairs_hidden, "namespace pairs")
+        if view.reach_rows and all(v.allowed and v.reason.startswith(_OPEN) for v in view.verdicts):
+            lines.append("  every pair is allowed: no NetworkPolicy isolates these pods")
+        elif view.reach_rows:
+            lines.append("")
+            width_from = max(len(v.source) for v in view.reach_rows)
+            width_to = max(len(v.destination) for v in view.reach_rows)
+            allow, deny = paint("allow", "ok"), paint("deny ", "error")
+            for v in view.reach_rows:
+                lines.append(f"  {v.source:<{width_from}}  ->  {v.destination:<{width_to}}  "
+                             f"{v.port:>5}/{v.protocol:<4} {allow if v.allowed else deny}  {_compact(v)}")
+            if view.reach_hidden:
+                lines.append(paint(f"  ... {view.reach_hidden:,} more pairs (narrow with --from NS/NAME, --to NS/NAME, "
+                                   "--port N, --denied; all of them: --format json)", "dim"))
     return "\n".join(lines) + "\n"
+
+
+_MAX_REASON = 200
+_OPEN = "allowed: no NetworkPolicy isolates"
+
+
+def _compact(v: Verdict) -> str:
+    """A reach reason for a table row that already shows source, destination and port: those are
+    said once (``src``/``dst``), and the line is cut to one readable length (the JSON keeps it whole)."""
+    reason = v.reason.replace(f" on {v.port}/{v.protocol}", "")
+    pairs = sorted({(v.source, "src"), (v.destination, "dst")}, key=lambda p: -len(p[0]))
+    for name, short in pairs:
+        reason = re.sub(rf"(?<![\w/.-]){re.escape(name)}(?![\w/.-])", "it" if v.source == v.destination else short,
+                        reason)
+    return reason if len(reason) <= _MAX_REASON else reason[:_MAX_REASON - 1] + "…"
 
 
 def render_sarif(report: Report, uri: str = "manifest.yaml") -> str:

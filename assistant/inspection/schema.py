@@ -89,11 +89,34 @@ def _path(parts: Any) -> str:
     return text or "(document)"
 
 
+def _without_crd_schemas(data: dict) -> dict:
+    """A CRD with each version's ``openAPIV3Schema`` emptied.
+
+    Those embedded schemas are most of an operator's install manifest (argo-cd's install.yaml is
+    34,000 lines, mostly CRD schemas) and validating them against the recursive JSONSchemaProps
+    definition costs seconds, while they say nothing about how pods communicate; the rest of the
+    CRD is still validated.
+    """
+    spec = data.get("spec")
+    versions = spec.get("versions") if isinstance(spec, dict) else None
+    if not isinstance(versions, list):
+        return data
+    trimmed = []
+    for version in versions:
+        schema = version.get("schema") if isinstance(version, dict) else None
+        if isinstance(schema, dict) and isinstance(schema.get("openAPIV3Schema"), dict):
+            version = {**version, "schema": {**schema, "openAPIV3Schema": {}}}
+        trimmed.append(version)
+    return {**data, "spec": {**spec, "versions": trimmed}}
+
+
 def validate_object(data: dict) -> list[SchemaError] | None:
     """Schema errors of one object; ``None`` when no schema covers its kind/apiVersion."""
     kind, api_version = data.get("kind"), data.get("apiVersion")
     if not isinstance(kind, str) or not isinstance(api_version, str):
         return None
+    if kind == "CustomResourceDefinition":
+        data = _without_crd_schemas(data)
     validator = _validator(kind, api_version)
     if validator is None:
         return None

@@ -19,10 +19,10 @@ __all__ = [
 
 # Labels a controller adds to the pods it creates (absent from the template, so a selector on
 # them must not be judged against template labels alone; cf. kube-linter PR #465).
-_STS_POD_NAME = "statefulset.kubernetes.io/pod-name"
-_STS_POD_INDEX = "apps.kubernetes.io/pod-index"
+STS_POD_NAME = "statefulset.kubernetes.io/pod-name"
+STS_POD_INDEX = "apps.kubernetes.io/pod-index"
 _JOB_NAME_KEYS = ("job-name", "batch.kubernetes.io/job-name")
-_CONTROLLER_KEYS = {_STS_POD_NAME, _STS_POD_INDEX, *_JOB_NAME_KEYS}
+CONTROLLER_KEYS = {STS_POD_NAME, STS_POD_INDEX, *_JOB_NAME_KEYS}
 _MAX_ORDINALS = 1000
 
 
@@ -30,16 +30,16 @@ def workload_matches(selector: Selector, workload: Workload) -> bool:
     """Whether the selector matches some pod of the workload, including controller-added labels."""
     if selector.matches(workload.labels):
         return True
-    if not any(r.key in _CONTROLLER_KEYS for r in selector.requirements):
+    if not any(r.key in CONTROLLER_KEYS for r in selector.requirements):
         return False
-    if workload.kind == "StatefulSet":
+    if workload.controller == "StatefulSet":
         for ordinal in range(min(workload.replicas, _MAX_ORDINALS)):
             labels = dict(workload.labels)
-            labels[_STS_POD_NAME] = f"{workload.name}-{ordinal}"
-            labels[_STS_POD_INDEX] = str(ordinal)
+            labels[STS_POD_NAME] = f"{workload.name}-{ordinal}"
+            labels[STS_POD_INDEX] = str(ordinal)
             if selector.matches(labels):
                 return True
-    if workload.kind == "Job":
+    if workload.controller == "Job":
         labels = dict(workload.labels)
         labels.update({key: workload.name for key in _JOB_NAME_KEYS})
         return selector.matches(labels)

@@ -8,10 +8,12 @@ import os
 
 import pytest
 
+from assistant.errors import PodtalkError
 from assistant.inspection.command import run
 
 GOOD = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n"
-WARN = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: x}, ports: [{port: 80}]}\n"
+WARN = ("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: x}, ports: [{port: 80}]}\n"
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: y, labels: {app: y}}\nspec: {containers: [{name: c, image: i}]}\n")
 ERROR = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 80}]}\n"
 
 
@@ -26,10 +28,15 @@ class _Tty(io.StringIO):
 
 
 def invoke(source, *, stdin=b"", stdout=None, **options):
+    """Run the command; a raised PodtalkError stands for what the CLI boundary prints (its exit code, its text)."""
     out, err = stdout or io.StringIO(), io.StringIO()
-    code = run(source, fmt=options.pop("fmt", "text"), fail_on=options.pop("fail_on", "error"),
-               namespace=options.pop("namespace", "default"), cluster_domain="cluster.local",
-               stdin=_Stdin(stdin), stdout=out, stderr=err, **options)
+    try:
+        code = run(source, fmt=options.pop("fmt", "text"), fail_on=options.pop("fail_on", "error"),
+                   namespace=options.pop("namespace", "default"), cluster_domain="cluster.local",
+                   stdin=_Stdin(stdin), stdout=out, **options)
+    except PodtalkError as exc:
+        code = exc.exit_code
+        err.write(f"podtalk: {exc}\n")
     return code, out.getvalue(), err.getvalue()
 
 

@@ -9,7 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.errors import ManifestError
-from assistant.inspection import inspect_text, render_sarif, render_text
+from assistant.inspection import (
+    inspect_text, reach_matrix, render_dot, render_html, render_markdown, render_sarif, render_text,
+)
 from assistant.inspection.explain import valid_dns_name
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -21,16 +23,21 @@ KEYS = st.sampled_from([
     "policyTypes", "ipBlock", "endPort", "serviceName", "replicas", "hostNetwork", "clusterIP", "type",
     "rules", "http", "paths", "backend", "service", "number", "tls", "secretName", "items", "hostname",
     "subdomain", "readinessProbe", "httpGet", "jobTemplate", "externalName", "nodePort", "app", "<<",
+    "env", "value", "valueFrom", "configMapKeyRef", "envFrom", "configMapRef", "args", "command", "volumes",
+    "configMap", "initContainers", "restartPolicy", "podMetadata", "annotations", "data", "instances",
 ])
 KINDS = st.sampled_from(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "Service",
-                         "NetworkPolicy", "Ingress", "Secret", "Namespace", "List", "Widget", "ServiceList"])
+                         "NetworkPolicy", "Ingress", "Secret", "Namespace", "List", "Widget", "ServiceList",
+                         "ReplicationController", "ConfigMap", "Prometheus", "Alertmanager", "Cluster", "Rollout"])
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-70000, 70000), st.text(max_size=12), KINDS,
                     st.sampled_from(["In", "NotIn", "Exists", "DoesNotExist", "Bogus", "None", "TCP", "UDP", "http",
                                      "Ingress", "Egress", "ExternalName", "apps/v1", "v1", "networking.k8s.io/v1"]))
 TREES = st.recursive(SCALARS, lambda children: st.one_of(
     st.lists(children, max_size=4), st.dictionaries(st.one_of(KEYS, st.text(max_size=6)), children, max_size=5)),
     max_leaves=40)
-OBJECTS = st.fixed_dictionaries({"apiVersion": st.sampled_from(["v1", "apps/v1", "networking.k8s.io/v1", "batch/v1"]),
+OBJECTS = st.fixed_dictionaries({"apiVersion": st.sampled_from(["v1", "apps/v1", "networking.k8s.io/v1", "batch/v1",
+                                                                "monitoring.coreos.com/v1", "postgresql.cnpg.io/v1",
+                                                                "argoproj.io/v1alpha1"]),
                                  "kind": KINDS}, optional={"metadata": TREES, "spec": TREES, "items": TREES})
 
 
@@ -42,6 +49,10 @@ def _check(text):
     json.dumps(report.to_dict())
     render_text(report, color=True)
     json.loads(render_sarif(report))
+    render_markdown(report, lang="zh")
+    render_dot(report)
+    render_html(report)
+    reach_matrix(report)
     return report
 
 

@@ -58,7 +58,7 @@ spec:
 ---
 apiVersion: example.com/v1
 kind: Widget
-metadata: {name: w, namespace: shop}
+metadata: {name: w, namespace: lab}
 """
 
 
@@ -117,13 +117,9 @@ def test_schema_file_rejects_a_broken_log():
     assert errors  # a run needs a tool
 
 
-def test_text_reach_table_is_capped_for_huge_bundles_and_says_so():
-    """A 10^5-pair matrix is summarised in text (denied pairs first); JSON keeps every pair."""
-    from assistant.inspection import inspect_text
-    from assistant.inspection.report import MAX_TEXT_REACH_ROWS, render_text
-
+def _big_bundle(n: int = 50) -> str:
     docs = []
-    for i in range(50):
+    for i in range(n):
         docs.append(f"""apiVersion: v1
 kind: Pod
 metadata: {{name: p{i}, namespace: big, labels: {{app: a{i}}}}}
@@ -136,10 +132,64 @@ spec:
 kind: NetworkPolicy
 metadata: {name: deny, namespace: big}
 spec: {podSelector: {matchLabels: {app: a0}}, policyTypes: [Ingress]}""")
-    report = inspect_text("\n---\n".join(docs))
-    assert len(report.to_dict()["reach"]) == 2500 > MAX_TEXT_REACH_ROWS
+    return "\n---\n".join(docs)
+
+
+def test_text_reach_table_is_capped_summarised_and_says_so():
+    """A 2,500-pair matrix: a namespace summary, denied rows first, a cap with a count; JSON keeps every pair."""
+    from assistant.inspection import inspect_text
+    from assistant.inspection.view import RowLimits
+
+    report = inspect_text(_big_bundle())
+    assert len(report.to_dict()["reach"]) == 2500
     text = render_text(report)
-    assert "2,500 pairs: 2,450 allowed, 50 denied; showing 2,000 (denied first). All pairs: --format json" in text
-    table = text.split("Reachability")[1].splitlines()[2:]
-    assert len(table) == MAX_TEXT_REACH_ROWS
-    assert all(" deny " in row for row in table[:50]) and " allow " in table[50]
+    reach = text.split("Reachability")[1].splitlines()
+    assert reach[1].strip() == "2,500 of 2,500 pairs"
+    assert reach[2].split() == ["big", "->", "big", "50", "denied", "2,450", "allowed"]
+    rows = [r for r in reach if "  ->  " in r]
+    assert len(rows) == RowLimits().reach_rows
+    assert all(" deny " in r for r in rows)  # the 50 denied pairs come first
+    assert f"{2500 - RowLimits().reach_rows:,} more pairs" in reach[-1]
+
+
+def test_reach_filters_narrow_every_format():
+    from assistant.inspection import inspect_text
+    from assistant.inspection.view import ReachFilter
+
+    report = inspect_text(_big_bundle(5))
+    only = ReachFilter.from_options("big/p1", "big/p0", 80, False)
+    text = render_text(report, reach_filter=only)
+    assert "1 of 25 pairs matching from big/p1, to big/p0, port 80" in text
+    assert "big/p1  ->  big/p0" in text and "big/p2  ->" not in text
+    denied = render_text(report, reach_filter=ReachFilter.from_options(None, None, None, True))
+    assert "5 of 25 pairs" in denied and " allow " not in denied
+    assert "0 of 25 pairs" in render_text(report, reach_filter=ReachFilter.from_options(None, None, 443, False))
+
+
+def test_text_report_of_a_200_workload_bundle_stays_under_200_lines():
+    """The bench's 200-workload x 100-policy bundle (every section capped by default)."""
+    import importlib.util
+    from pathlib import Path
+
+    from assistant.inspection import inspect_text
+
+    spec = importlib.util.spec_from_file_location("bench", Path(__file__).parents[2] / "eval" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    report = inspect_text(bench.manifest_reach())
+    assert len(report.reach) > 10_000
+    lines = render_text(report).splitlines()
+    assert len(lines) <= 200, len(lines)
+    assert any("more pairs" in line for line in lines)
+
+
+def test_bidi_zero_width_and_separator_characters_never_reach_text_or_markdown():
+    """Issue 18: U+200F, U+061C, U+2028 and U+FEFF from a manifest are cleaned once, in the view."""
+    from assistant.inspection import render_markdown
+
+    evil = "\\u200f\\u061c\\u2028\\ufeff"
+    report = run(f'apiVersion: v1\nkind: Service\nmetadata: {{name: "web{evil}"}}\nspec: {{selector: {{app: "x{evil}"}}, '
+                 'ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: y}}\n'
+                 'spec: {containers: [{name: c, image: i}]}\n')
+    for text in (render_text(report), render_markdown(report)):
+        assert "web" in text and not any(ch in text for ch in "\u200f\u061c\u2028\ufeff")

@@ -106,7 +106,7 @@ CASES = {
                            SERVICE % ("web", 8080) + "---\n" + deploy()),
     "schema-invalid": (deploy().replace("ports: [{containerPort: 8080, name: http}]", "ports: 80"), deploy()),
     "service-selector-no-match": (doc(deploy(), SERVICE % ("wbe", 8080)), doc(deploy(), SERVICE % ("web", 8080))),
-    "service-target-port-mismatch": (doc(deploy(), SERVICE % ("web", 9090)), doc(deploy(), SERVICE % ("web", 8080))),
+    "service-target-port-mismatch": (doc(deploy(), SERVICE % ("web", "htp")), doc(deploy(), SERVICE % ("web", "http"))),
     "service-port-name-missing": (
         "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{port: 80, name: http}, {port: 81}]\n",
         "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{port: 80, name: http}, {port: 81, name: b}]\n"),
@@ -123,7 +123,7 @@ CASES = {
         doc(deploy(), POLICY % "  podSelector: {}\n  ingress: [{from: [{podSelector: {matchLabels: {app: ghost}}}]}]"),
         doc(deploy(), POLICY % "  podSelector: {}\n  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]")),
     "networkpolicy-blocks-dns": (
-        doc(deploy(), POLICY % "  podSelector: {}\n  policyTypes: [Egress]"),
+        doc(deploy(), POLICY % "  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{ports: [{port: 443}]}]"),
         doc(deploy(), POLICY % "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]")),
     "networkpolicy-peer-or-ambiguity": (
         doc(deploy(), POLICY % "  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {team: a}}\n    - podSelector: {matchLabels: {app: web}}"),
@@ -148,8 +148,11 @@ CASES = {
                                    doc(SECRET, deploy(), SERVICE % ("web", 8080), INGRESS % ("", "tls", "web", "number: 80"))),
     "host-network": (deploy().replace("      containers:", "      hostNetwork: true\n      dnsPolicy: ClusterFirstWithHostNet\n      containers:"),
                      deploy()),
-    "hostnetwork-dnspolicy": (deploy().replace("      containers:", "      hostNetwork: true\n      containers:"),
-                              deploy().replace("      containers:", "      hostNetwork: true\n      dnsPolicy: ClusterFirstWithHostNet\n      containers:")),
+    "hostnetwork-dnspolicy": (
+        deploy().replace("      containers:", "      hostNetwork: true\n      containers:").replace(
+            "        ports:", "        env: [{name: API_URL, value: 'http://api.shop.svc:8080'}]\n        ports:"),
+        deploy().replace("      containers:", "      hostNetwork: true\n      dnsPolicy: ClusterFirstWithHostNet\n      containers:").replace(
+            "        ports:", "        env: [{name: API_URL, value: 'http://api.shop.svc:8080'}]\n        ports:")),
     "host-port": (deploy().replace("name: http}", "name: http, hostPort: 8080}"), deploy()),
     "externalname-with-selector": (
         "apiVersion: v1\nkind: Service\nmetadata: {name: ext}\nspec:\n  type: ExternalName\n  externalName: db.example.com\n  selector: {app: db}\n",
@@ -160,6 +163,22 @@ CASES = {
         deploy().replace("ports: [{containerPort: 8080, name: http}]", "ports: [{containerPort: 8080, name: http}, {containerPort: 8081, name: http}]"),
         deploy().replace("ports: [{containerPort: 8080, name: http}]", "ports: [{containerPort: 8080, name: http}, {containerPort: 8081, name: admin}]")),
     "yaml-limit-exceeded": ("a: " + "[" * 150 + "]" * 150 + "\n", "a: " + "[" * 50 + "]" * 50 + "\n"),
+    "service-dependency-blocked": (
+        doc(deploy("api").replace("        ports:", "        env: [{name: WEB_URL, value: 'http://web:80/'}]\n        ports:"),
+            deploy(), SERVICE % ("web", 8080), POLICY % "  podSelector: {matchLabels: {app: web}}\n  ingress: []"),
+        doc(deploy("api").replace("        ports:", "        env: [{name: WEB_URL, value: 'http://web:80/'}]\n        ports:"),
+            deploy(), SERVICE % ("web", 8080),
+            POLICY % "  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]")),
+    "networkpolicy-selects-host-network": (
+        doc(deploy().replace("      containers:", "      hostNetwork: true\n      dnsPolicy: ClusterFirstWithHostNet\n      containers:"),
+            POLICY % "  podSelector: {matchLabels: {app: web}}"),
+        doc(deploy(), POLICY % "  podSelector: {matchLabels: {app: web}}")),
+    "namespace-legacy-isolation-annotation": (
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations:\n    net.beta.kubernetes.io/network-policy: "
+        "'{\"ingress\": {\"isolation\": \"DefaultDeny\"}}'\n",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n"
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\n"
+        "spec: {podSelector: {}, policyTypes: [Ingress]}\n"),
 }
 
 
@@ -302,6 +321,8 @@ CONTRACT_SEVERITIES = {
     "host-port": "warning", "externalname-with-selector": "warning", "networkpolicy-rules-ignored": "warning",
     "statefulset-service-selector-mismatch": "warning", "probe-port-unknown": "warning",
     "container-port-name-duplicate": "error", "hostnetwork-dnspolicy": "warning", "yaml-duplicate-key": "warning",
+    "service-dependency-blocked": "warning", "networkpolicy-selects-host-network": "info",
+    "namespace-legacy-isolation-annotation": "warning",
 }
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from ..reach import ReachMatrix
 
 from ..catalog import load_catalog
 from ..findings import Finding
@@ -25,12 +28,36 @@ class Hit(NamedTuple):
     object: str
     line: int
     message: str
+    severity: str | None = None
+    """Lower than the rule's catalogued severity when the evidence is weaker (contract: "severity
+    may be lowered"); ``None`` keeps the catalogue's."""
 
 
 @dataclass
 class Context:
     bundle: Bundle
     problems: list[Problem] = field(default_factory=list)
+    cluster_domain: str = "cluster.local"
+    _reach: Any = field(default=None, repr=False)
+    _dependencies: Any = field(default=None, repr=False)
+
+    @property
+    def dependencies(self) -> list:
+        """The Services each workload names (env, args, ConfigMaps), found once per inspection."""
+        if self._dependencies is None:
+            from ..dependencies import find_dependencies
+
+            self._dependencies = find_dependencies(self.bundle, self.cluster_domain)
+        return self._dependencies
+
+    @property
+    def reach(self) -> "ReachMatrix":
+        """The bundle's reachability, built once and shared by rules and the report."""
+        if self._reach is None:
+            from ..reach import ReachMatrix
+
+            self._reach = ReachMatrix(self.bundle)
+        return self._reach
 
 
 RuleFunction = Callable[[Context], Iterable[Hit]]
@@ -53,7 +80,9 @@ def registered() -> dict[str, RuleFunction]:
 
 
 def _load_rule_modules() -> None:
-    from . import documents, ingress, names, networkpolicy, pods, services, workloads  # noqa: F401
+    from . import (  # noqa: F401
+        dependencies, documents, ingress, names, namespaces, networkpolicy, pods, services, workloads,
+    )
 
 
 def run_rules(context: Context) -> list[Finding]:
@@ -62,6 +91,6 @@ def run_rules(context: Context) -> list[Finding]:
     for rule_id, function in registered().items():
         info = catalog[rule_id]
         for hit in function(context):
-            findings.add(Finding(rule_id, info.severity, hit.object, max(int(hit.line), 1),
+            findings.add(Finding(rule_id, hit.severity or info.severity, hit.object, max(int(hit.line), 1),
                                  hit.message, info.text("hint"), info.doc))
     return sorted(findings, key=lambda f: (f.line, f.rule, f.object, f.message))

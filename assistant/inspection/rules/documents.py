@@ -20,7 +20,8 @@ def _object_at(context: Context, document: int, line: int) -> str:
 def _problems(context: Context, rule_id: str) -> Iterator[Hit]:
     for problem in context.problems:
         if problem.rule == rule_id:
-            yield Hit(_object_at(context, problem.document, problem.line), problem.line, problem.message)
+            yield Hit(_object_at(context, problem.document, problem.line), problem.line, problem.message,
+                      problem.severity)
 
 
 @rule("yaml-invalid")
@@ -36,7 +37,19 @@ def yaml_limit_exceeded(context: Context) -> Iterator[Hit]:
 @rule("yaml-duplicate-key")
 def yaml_duplicate_key(context: Context) -> Iterator[Hit]:
     for hit in _problems(context, "yaml-duplicate-key"):
-        yield Hit(hit.object, hit.line, f"{hit.object}: {hit.message}")
+        yield Hit(hit.object, hit.line, f"{hit.object}: {hit.message}", hit.severity)
+
+
+def _has_template_placeholder(value: object, depth: int = 0) -> bool:
+    """``{{cell}}`` in a template parses as a mapping keyed by a mapping (kept as its JSON text)."""
+    if depth > 50:
+        return False
+    if isinstance(value, dict):
+        return any((isinstance(k, str) and k.startswith('{"') and v is None) or _has_template_placeholder(v, depth + 1)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_template_placeholder(v, depth + 1) for v in value)
+    return False
 
 
 @rule("schema-invalid")
@@ -47,8 +60,10 @@ def schema_invalid(context: Context) -> Iterator[Hit]:
         if errors is None:
             continue
         validated.add(id(ref))
+        note = (" (the document has {{...}} template placeholders: render the template first)"
+                if errors and _has_template_placeholder(ref.data) else "")
         for error in errors:
-            yield Hit(ref.id, ref.line, f"{ref.id}: {error.path}: {error.message}")
+            yield Hit(ref.id, ref.line, f"{ref.id}: {error.path}: {error.message}{note}")
     # Kinds without a shipped schema (old apiVersions) still get the model's type checks.
     for problem in context.bundle.type_problems:
         if id(problem.ref) not in validated:

@@ -5,13 +5,51 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model import NetworkPolicy, PolicyRule, Workload
-from ..selection import peer_matches, peer_namespace_scope, policy_port_matches, policy_selects
+from ..model import Bundle, NetworkPolicy, PolicyRule, Workload
+from ..selectors import Selector
+from ..operators import may_create_pods
+from ..selection import (
+    CONTROLLER_KEYS, peer_matches, peer_namespace_scope, policy_port_matches, policy_selects, workload_matches,
+)
 from . import Context, Hit, rule
 
 
 def _selected(context: Context, policy: NetworkPolicy) -> list[Workload]:
     return [w for w in context.bundle.workloads if policy_selects(policy, w)]
+
+
+def pod_creating_resources(bundle: Bundle, namespaces: list[str]) -> list[str]:
+    """Custom resources of these namespaces that an operator may turn into pods (``Kind/ns/name``)."""
+    wanted = set(namespaces)
+    return [ref.id for ref in bundle.custom_resources if ref.namespace in wanted and may_create_pods(ref.kind)]
+
+
+def unknown_pods_note(bundle: Bundle, namespaces: list[str], selector: Selector | None = None) -> tuple[str, str | None]:
+    """(message suffix, lowered severity) when the pods a selector wants may simply not be in the bundle:
+    custom resources may create them, or the bundle shows no pod at all in those namespaces (a
+    policy-only or Service-only file, the workloads deployed separately)."""
+    if selector is not None and not selector.nothing and selector.requirements:
+        elsewhere = sorted({w.namespace for w in bundle.workloads
+                            if w.namespace not in namespaces and workload_matches(selector, w)})
+        if elsewhere:  # the classic mistake: the pods exist, in another namespace
+            return (f"; pods with those labels exist in namespace {', '.join(elsewhere)}, but a selector only "
+                    "looks in its own namespace", None)
+    creators = pod_creating_resources(bundle, namespaces)
+    if not creators:
+        where = ", ".join(namespaces)
+        workloads = [w for ns in namespaces for w in bundle.workloads_in(ns)]
+        if namespaces and not workloads:
+            return (f"; the bundle has no pods at all in namespace {where}, so they may be deployed separately",
+                    "info")
+        keys = sorted({r.key for r in selector.requirements} - CONTROLLER_KEYS) if selector is not None else []
+        if keys and not any(key in w.labels for w in workloads for key in keys):
+            # a typo keeps the key (app: wbe vs app: web); a label scheme no pod of the bundle uses
+            # means the pods come from elsewhere (a Helm chart, an operator, kubectl run)
+            return (f"; no pod template in namespace {where} uses the label key {', '.join(keys)}, so the pods "
+                    "probably come from outside the bundle", "info")
+        return "", None
+    shown = ", ".join(creators[:3]) + (f" and {len(creators) - 3} more" if len(creators) > 3 else "")
+    return (f"; the bundle's custom resources may create such pods through their operator: {shown}", "info")
 
 
 @rule("networkpolicy-selects-no-pods")
@@ -20,9 +58,10 @@ def selects_no_pods(context: Context) -> Iterator[Hit]:
         if policy.pod_selector.everything:
             continue  # podSelector {} is a namespace-wide policy, valid even before any pod exists
         if not _selected(context, policy):
+            note, severity = unknown_pods_note(context.bundle, [policy.ref.namespace], policy.pod_selector)
             yield Hit(policy.ref.id, policy.ref.line,
                       f"NetworkPolicy {policy.key} podSelector {policy.pod_selector.describe()} matches no "
-                      f"pod template in namespace {policy.ref.namespace}")
+                      f"pod template in namespace {policy.ref.namespace}{note}", severity)
 
 
 def _rules(policy: NetworkPolicy) -> Iterator[PolicyRule]:
@@ -44,9 +83,10 @@ def peer_selects_no_pods(context: Context) -> Iterator[Hit]:
                 if any(peer_matches(bundle, policy, peer, w) for w in bundle.workloads):
                     continue
                 where = ", ".join(namespaces) or "no namespace of the bundle"
+                note, severity = unknown_pods_note(bundle, namespaces, peer.pod_selector)
                 yield Hit(policy.ref.id, policy.ref.line,
                           f"NetworkPolicy {policy.key} {policy_rule.direction} rule {policy_rule.index} peer "
-                          f"{peer.index} ({peer.describe()}) matches no pod in namespace {where}")
+                          f"{peer.index} ({peer.describe()}) matches no pod in namespace {where}{note}", severity)
 
 
 @rule("networkpolicy-peer-or-ambiguity")
@@ -107,36 +147,72 @@ def named_port_unknown(context: Context) -> Iterator[Hit]:
                           f"{', '.join(w.key for w in destinations)} (names: {', '.join(names) or 'none'})")
 
 
-def _egress_allows_dns(policies: list[NetworkPolicy], protocol: str) -> bool:
+DNS_PORTS = {53: "", 5353: "OpenShift, whose DNS pods listen on 5353 behind the port-53 Service"}
+"""Pod ports a DNS server listens on. Most network plugins match a policy against the destination
+pod's port, after the Service's translation (the docs leave the order undefined), so where the DNS
+pods listen on 5353 (OpenShift's dns-default maps 53 to 5353), allowing 5353 allows DNS."""
+_DNS_PORT_NAMES = ("dns", "dns-tcp", "domain")
+
+
+def _egress_allows_dns(policies: list[NetworkPolicy], protocol: str) -> int | None:
+    """The DNS port (53 or 5353) some egress rule allows for ``protocol``, or ``None``."""
     for policy in policies:
         for policy_rule in policy.egress:
             if policy_rule.peers is not None and not policy_rule.peers:
                 continue
             if policy_rule.ports is None:
-                return True
+                return 53
             for port in policy_rule.ports:
                 if isinstance(port.port, str):
-                    if port.protocol == protocol and port.port in ("dns", "dns-tcp", "domain"):
-                        return True
-                elif policy_port_matches(port, 53, protocol, None):
-                    return True
-    return False
+                    if port.protocol == protocol and port.port in _DNS_PORT_NAMES:
+                        return 53
+                    continue
+                for number in DNS_PORTS:
+                    if policy_port_matches(port, number, protocol, None):
+                        return number
+    return None
+
+
+def _egress_ports(policies: list[NetworkPolicy]) -> str:
+    found = sorted({p.describe() for policy in policies for r in policy.egress for p in r.ports or []})
+    return ", ".join(found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "") if found else "none"
 
 
 @rule("networkpolicy-blocks-dns")
 def blocks_dns(context: Context) -> Iterator[Hit]:
     bundle = context.bundle
+    named = {id(d.workload) for d in context.dependencies}
     for workload in bundle.workloads:
         if workload.host_network:
             continue  # policies are not applied to host-network pods by most plugins
         isolating = [p for p in bundle.policies if "Egress" in p.policy_types and policy_selects(p, workload)]
-        if not isolating or _egress_allows_dns(isolating, "UDP"):
+        if not isolating or _egress_allows_dns(isolating, "UDP") is not None:
             continue
         names = ", ".join(p.key for p in isolating)
-        tcp = " (only TCP 53 is allowed; DNS queries go over UDP first)" if _egress_allows_dns(isolating, "TCP") else ""
-        yield Hit(workload.ref.id, workload.ref.line,
-                  f"{workload.kind} {workload.key} is egress-isolated by NetworkPolicy {names} and no egress "
-                  f"rule allows port 53/UDP{tcp}")
+        tcp = _egress_allows_dns(isolating, "TCP")
+        only_tcp = f" (only TCP {tcp} is allowed; DNS queries go over UDP first)" if tcp is not None else ""
+        message = (f"{workload.label} is egress-isolated by NetworkPolicy {names} and no egress "
+                   f"rule allows DNS (53/UDP, or 5353/UDP where OpenShift's DNS pods listen){only_tcp}; egress "
+                   f"ports allowed: {_egress_ports(isolating)}")
+        if not any(p.egress for p in isolating) and id(workload) not in named:
+            # all egress denied on purpose for a leaf service that names no Service: DNS is moot
+            yield Hit(workload.ref.id, workload.ref.line,
+                      message + " (no egress is allowed at all and the pods name no Service: probably intended)", "info")
+            continue
+        yield Hit(workload.ref.id, workload.ref.line, message)
+
+
+@rule("networkpolicy-selects-host-network")
+def selects_host_network(context: Context) -> Iterator[Hit]:
+    bundle = context.bundle
+    for policy in bundle.policies:
+        host = [w for w in bundle.workloads_in(policy.ref.namespace) if w.host_network and policy_selects(policy, w)]
+        if host:
+            names = ", ".join(f"{w.label}" for w in host[:5]) + (f" and {len(host) - 5} more"
+                                                                          if len(host) > 5 else "")
+            yield Hit(policy.ref.id, policy.ref.line,
+                      f"NetworkPolicy {policy.key} selects hostNetwork pods ({names}); most network plugins do "
+                      "not apply NetworkPolicy to them, so the policy may not restrict their traffic")
 
 
 @rule("pod-not-isolated")
@@ -148,5 +224,5 @@ def pod_not_isolated(context: Context) -> Iterator[Hit]:
             continue
         if not any(policy_selects(p, workload) for p in bundle.policies):
             yield Hit(workload.ref.id, workload.ref.line,
-                      f"{workload.kind} {workload.key} is selected by no NetworkPolicy, although namespace "
+                      f"{workload.label} is selected by no NetworkPolicy, although namespace "
                       f"{workload.namespace} has policies")

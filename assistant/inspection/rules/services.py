@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from ..dependencies import workload_texts
 from ..model import Bundle, Service, Workload
 from ..selection import resolve_target_port, service_workloads
 from . import Context, Hit, rule
+from .networkpolicy import unknown_pods_note
 
 
 def _labels(labels: dict[str, str]) -> str:
@@ -25,6 +28,12 @@ def _closest(bundle: Bundle, service: Service) -> Workload | None:
     return best
 
 
+def _configured(bundle: Bundle, workload: Workload, number: int) -> bool:
+    """Whether the workload's args, command, env or ConfigMaps mention ``number`` as a whole token."""
+    token = re.compile(rf"(?<![\w.]){number}(?![\w.])")
+    return any(token.search(text) for _, text, _ in workload_texts(bundle, workload))
+
+
 @rule("service-selector-no-match")
 def selector_no_match(context: Context) -> Iterator[Hit]:
     bundle = context.bundle
@@ -37,8 +46,9 @@ def selector_no_match(context: Context) -> Iterator[Hit]:
                    f"in namespace {service.ref.namespace} has those labels")
         closest = _closest(bundle, service)
         if closest is not None:
-            message += f" (closest: {closest.kind} {closest.key} with {_labels(closest.labels)})"
-        yield Hit(service.ref.id, service.ref.line, message)
+            message += f" (closest: {closest.label} with {_labels(closest.labels)})"
+        note, severity = unknown_pods_note(bundle, [service.ref.namespace], service.selector)
+        yield Hit(service.ref.id, service.ref.line, message + note, severity)
 
 
 @rule("service-target-port-mismatch")
@@ -56,8 +66,10 @@ def target_port_mismatch(context: Context) -> Iterator[Hit]:
             for workload in workloads:
                 if resolve_target_port(port, workload) is not None:
                     continue
-                # A number reaches an undeclared port too; only flag it when the pods declare ports.
-                if isinstance(target, int) and not workload.ports:
+                # A number reaches an undeclared port too; only flag it when the pods declare ports,
+                # and not when their configuration (args, env, ConfigMaps) names the number, which
+                # shows the process listens there (istio's grpc-echo passes --port 18080).
+                if isinstance(target, int) and (not workload.ports or _configured(bundle, workload, target)):
                     continue
                 missing.append(workload)
             if not missing:
@@ -66,10 +78,17 @@ def target_port_mismatch(context: Context) -> Iterator[Hit]:
                                for w in missing for p in w.ports}) or ["none"]
             label = f"port {port.name or port.port}"
             written = "targetPort" if port.target_port is not None else "targetPort (omitted, so = port)"
-            yield Hit(service.ref.id, service.ref.line,
-                      f"Service {service.key} {label}: {written} {target}/{port.protocol} matches no container "
-                      f"port of {', '.join(f'{w.kind} {w.key}' for w in missing)} "
-                      f"(declared: {', '.join(declared)})")
+            owners = ", ".join(f"{w.label}" for w in missing)
+            if isinstance(target, int):
+                # containerPort is informational: traffic to an undeclared number still arrives
+                yield Hit(service.ref.id, service.ref.line,
+                          f"Service {service.key} {label}: {written} {target}/{port.protocol} is not declared as a "
+                          f"containerPort of {owners} (declared: {', '.join(declared)}); make sure the process "
+                          f"listens on {target}", "warning")
+            else:
+                yield Hit(service.ref.id, service.ref.line,
+                          f"Service {service.key} {label}: named {written} {target!r}/{port.protocol} matches no "
+                          f"container port name of {owners} (declared: {', '.join(declared)})")
 
 
 @rule("service-port-name-missing")

@@ -19,7 +19,7 @@ def selector_mismatch(context: Context) -> Iterator[Hit]:
         labels = ",".join(f"{k}={v}" for k, v in sorted(workload.labels.items())) or "no labels"
         why = f" ({selector.error})" if selector.error else ""
         yield Hit(workload.ref.id, workload.ref.line,
-                  f"{workload.kind} {workload.key}: spec.selector {selector.describe()}{why} does not match "
+                  f"{workload.label}: spec.selector {selector.describe()}{why} does not match "
                   f"its template labels ({labels})")
 
 
@@ -34,7 +34,7 @@ def service_missing(context: Context) -> Iterator[Hit]:
     for sts, service in _statefulsets(context):
         if service is None:
             yield Hit(sts.ref.id, sts.ref.line,
-                      f"StatefulSet {sts.key}: serviceName {sts.service_name} names no Service in "
+                      f"{sts.label}: serviceName {sts.service_name} names no Service in "
                       f"namespace {sts.namespace}")
 
 
@@ -43,7 +43,7 @@ def service_not_headless(context: Context) -> Iterator[Hit]:
     for sts, service in _statefulsets(context):
         if service is not None and not service.headless:
             yield Hit(sts.ref.id, sts.ref.line,
-                      f"StatefulSet {sts.key}: governing Service {service.key} is not headless "
+                      f"{sts.label}: governing Service {service.key} is not headless "
                       f"(clusterIP is {service.cluster_ip or 'allocated'}, not None)")
 
 
@@ -52,5 +52,5 @@ def service_selector_mismatch(context: Context) -> Iterator[Hit]:
     for sts, service in _statefulsets(context):
         if service is not None and not service.selector.matches(sts.labels):
             yield Hit(sts.ref.id, sts.ref.line,
-                      f"StatefulSet {sts.key}: governing Service {service.key} selects "
+                      f"{sts.label}: governing Service {service.key} selects "
                       f"{service.selector.describe()}, which does not match the StatefulSet's pods")
