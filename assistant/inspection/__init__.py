@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .explain import explain
 from .model import build_bundle
+from .operators import operator_workload
 from .parse import Limits, parse_manifest
 from .report import Report, render_json, render_sarif, render_text
 from .rules import Context, run_rules
@@ -33,7 +34,8 @@ def inspect_text(text: str | bytes, *, namespace: str = "default", cluster_domai
     """Inspect a manifest bundle (multi-document YAML or JSON) and return the report."""
     limits = Limits() if max_bytes is None else Limits(max_bytes=max_bytes)
     parsed = parse_manifest(text, limits)
-    bundle = build_bundle(parsed.documents, namespace=namespace or "default", known_kind=has_schema)
+    bundle = build_bundle(parsed.documents, namespace=namespace or "default", known_kind=has_schema,
+                          operator_workload=operator_workload)
     context = Context(bundle, parsed.problems, cluster_domain)
     findings = run_rules(context)
     explanation = explain(bundle, cluster_domain)

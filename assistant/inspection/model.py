@@ -662,13 +662,19 @@ def _name_collisions(workloads: list[Workload]) -> None:
 
 
 def build_bundle(documents: Iterable[Document], *, namespace: str = "default",
-                 known_kind: Callable[[str, str], bool] | None = None) -> Bundle:
+                 known_kind: Callable[[str, str], bool] | None = None,
+                 operator_workload: Callable[[ObjectRef], Workload | None] | None = None) -> Bundle:
     """Turn parsed documents into a :class:`Bundle`.
 
     ``known_kind(kind, apiVersion)`` says whether a kind the model does not use is still a
     Kubernetes built-in (listed as an object) rather than a CRD or unknown kind (skipped).
+    ``operator_workload(ref)`` models the pods an operator creates from a custom resource (passed in
+    by the caller, ``operators.operator_workload``: that module builds model records, so the model
+    cannot import it back).
     """
-    from .operators import operator_workload  # operators builds model records: import after them
+    if operator_workload is None:
+        def operator_workload(ref: ObjectRef) -> Workload | None:  # noqa: ARG001 - no operators known
+            return None
 
     bundle = Bundle(namespace=namespace)
     namespaces: set[str] = {namespace}
