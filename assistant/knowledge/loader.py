@@ -39,6 +39,9 @@ _OPTIONAL_FIELDS: dict[str, Any] = {
     },
 }
 """Optional entry fields added to ``entry.schema.json`` at load time (the JSON file wins if it has them)."""
+COMMAND_NEEDS = ("cluster", "node", "pod", "client", "none")
+"""Optional ``needs`` of a command or step: kubectl (or a cluster CLI) with cluster access, a shell on a
+node, a shell inside a Pod, a machine that reaches the node or load balancer address, or nothing at all."""
 
 
 def _read_topics(path: Path) -> dict[str, dict[str, str]]:
@@ -148,6 +151,8 @@ def _load_schema() -> dict[str, Any]:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     for name, spec in _OPTIONAL_FIELDS.items():
         schema["properties"].setdefault(name, spec)
+    for name in ("commands", "steps"):  # where a command runs: kubectl against a cluster, a node shell, ...
+        schema["properties"][name]["items"]["properties"].setdefault("needs", {"enum": list(COMMAND_NEEDS)})
     return schema
 
 
@@ -157,7 +162,7 @@ _SCHEMA_DIGEST: list[str] = []
 def _schema_digest() -> str:
     if not _SCHEMA_DIGEST:
         h = hashlib.sha256(SCHEMA_PATH.read_bytes())
-        h.update(json.dumps(_OPTIONAL_FIELDS, sort_keys=True).encode())
+        h.update(json.dumps([_OPTIONAL_FIELDS, COMMAND_NEEDS], sort_keys=True).encode())
         _SCHEMA_DIGEST.append(h.hexdigest())
     return _SCHEMA_DIGEST[0]
 
