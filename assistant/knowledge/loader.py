@@ -1,7 +1,7 @@
 """Load ``kb/entries/<topic>/<id>.yaml`` into validated ``Entry`` objects.
 
 Validation happens on load so a broken entry is reported with its file name before it can turn into
-a wrong answer: schema (``entry.schema.json``), topic ids from the contract, unique ids, the folder
+a wrong answer: schema (``entry.schema.json``), topic ids from ``kb/topics.yaml``, unique ids, the folder
 matching the topic, and ``related`` ids that exist.
 """
 
@@ -19,13 +19,6 @@ from assistant.knowledge.yaml_cache import YAMLDataError, parse_yaml, read_yaml
 
 from assistant.errors import KBError
 
-TOPIC_IDS: tuple[str, ...] = (
-    "pod-network-model", "containers-in-pod", "cni-plugins", "service", "service-clusterip",
-    "service-nodeport", "service-loadbalancer", "service-externalname", "endpoints", "kube-proxy",
-    "headless-service", "statefulset-identity", "dns", "service-discovery-env", "network-policy",
-    "network-policy-default-deny", "multi-namespace", "ingress", "gateway-api", "service-mesh",
-    "monitoring", "troubleshooting",
-)
 SCHEMA_PATH = Path(__file__).with_name("entry.schema.json")
 LANGS = ("en", "zh")
 _VALIDATED_FILE = "kb-validated-v1.json"
@@ -45,6 +38,37 @@ _OPTIONAL_FIELDS: dict[str, Any] = {
     },
 }
 """Optional entry fields added to ``entry.schema.json`` at load time (the JSON file wins if it has them)."""
+COMMAND_NEEDS = ("cluster", "node", "pod", "client", "none")
+"""Optional ``needs`` of a command or step: kubectl (or a cluster CLI) with cluster access, a shell on a
+node, a shell inside a Pod, a machine that reaches the node or load balancer address, or nothing at all."""
+
+
+def _read_topics(path: Path) -> dict[str, dict[str, str]]:
+    """``kb/topics.yaml``: the contract's topic ids in order, each with an ``{en, zh}`` title."""
+    try:
+        data = read_yaml(path)
+    except (OSError, UnicodeDecodeError, YAMLDataError) as exc:
+        raise KBError(f"{path}: cannot read topics: {exc}") from None
+    topics: dict[str, dict[str, str]] = {}
+    for i, item in enumerate(data if isinstance(data, list) else [None]):
+        title = item.get("title") if isinstance(item, dict) else None
+        if not (isinstance(title, dict) and isinstance(item.get("id"), str) and all(title.get(k) for k in LANGS)):
+            raise KBError(f"{path}: item {i + 1} needs 'id' and 'title: {{en, zh}}'")
+        if item["id"] in topics:
+            raise KBError(f"{path}: duplicate topic id {item['id']!r}")
+        topics[item["id"]] = {k: str(title[k]) for k in LANGS}
+    return topics
+
+
+def _default_topics() -> dict[str, dict[str, str]]:
+    from assistant.paths import REPO_DIR
+
+    return _read_topics(REPO_DIR / "kb" / "topics.yaml")
+
+
+TOPICS: dict[str, dict[str, str]] = _default_topics()
+TOPIC_IDS: tuple[str, ...] = tuple(TOPICS)
+"""The contract's topic ids, from ``kb/topics.yaml`` (data, not code)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +110,11 @@ class KnowledgeBase:
     entries: list[Entry]
     glossary: list[dict[str, Any]] = field(default_factory=list)
     root: Path | None = None
+    topic_titles: dict[str, dict[str, str]] = field(default_factory=lambda: dict(TOPICS))
+
+    def topic_title(self, topic: str, lang: str = "en") -> str:
+        """A topic's title from ``topics.yaml`` (the id itself if unknown)."""
+        return self.topic_titles.get(topic, {}).get(lang, topic)
 
     @cached_property
     def by_id(self) -> dict[str, Entry]:
@@ -93,7 +122,7 @@ class KnowledgeBase:
 
     def topics(self) -> dict[str, list[Entry]]:
         """Entries grouped by topic, in contract order."""
-        out: dict[str, list[Entry]] = {t: [] for t in TOPIC_IDS}
+        out: dict[str, list[Entry]] = {t: [] for t in self.topic_titles}
         for e in self.entries:
             out[e.topic].append(e)
         return out
@@ -121,6 +150,11 @@ def _load_schema() -> dict[str, Any]:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     for name, spec in _OPTIONAL_FIELDS.items():
         schema["properties"].setdefault(name, spec)
+<<<<<<< HEAD
+=======
+    for name in ("commands", "steps"):  # where a command runs: kubectl against a cluster, a node shell, ...
+        schema["properties"][name]["items"]["properties"].setdefault("needs", {"enum": list(COMMAND_NEEDS)})
+>>>>>>> kbaudit
     return schema
 
 
@@ -130,8 +164,12 @@ _SCHEMA_DIGEST: list[str] = []
 def _schema_digest() -> str:
     if not _SCHEMA_DIGEST:
         h = hashlib.sha256(SCHEMA_PATH.read_bytes())
+<<<<<<< HEAD
         h.update(str(TOPIC_IDS).encode())
         h.update(json.dumps(_OPTIONAL_FIELDS, sort_keys=True).encode())
+=======
+        h.update(json.dumps([_OPTIONAL_FIELDS, COMMAND_NEEDS], sort_keys=True).encode())
+>>>>>>> kbaudit
         _SCHEMA_DIGEST.append(h.hexdigest())
     return _SCHEMA_DIGEST[0]
 
@@ -173,7 +211,10 @@ def _write_validated(digests: set[str], new: list[str]) -> None:
         pass
 
 
-def load_entry(path: Path, *, validated: set[str] | None = None, newly: list[str] | None = None) -> Entry:
+def load_entry(
+    path: Path, *, validated: set[str] | None = None, newly: list[str] | None = None,
+    topic_ids: tuple[str, ...] = TOPIC_IDS,
+) -> Entry:
     """Parse and schema-check one entry file; raise ``KBError`` naming the file.
 
     ``validated`` holds digests (schema + file bytes) already known to pass the schema check, which
@@ -195,8 +236,8 @@ def load_entry(path: Path, *, validated: set[str] | None = None, newly: list[str
         newly.append(digest)
     if errors:
         raise KBError(f"{path}: invalid entry: " + "; ".join(errors[:5]))
-    if data["topic"] not in TOPIC_IDS:
-        raise KBError(f"{path}: unknown topic id {data['topic']!r} (known: {', '.join(TOPIC_IDS)})")
+    if data["topic"] not in topic_ids:
+        raise KBError(f"{path}: unknown topic id {data['topic']!r} (known: {', '.join(topic_ids)})")
     if path.stem != data["id"]:
         raise KBError(f"{path}: file name must be the entry id ({data['id']}.yaml)")
     return Entry(data=join_cjk_lines(data), path=path)
@@ -228,10 +269,11 @@ def load_kb(root: Path | None = None) -> KnowledgeBase:
         raise KBError(f"{entries_dir}: knowledge base not found")
     entries: list[Entry] = []
     seen: dict[str, Path] = {}
+    topics = _read_topics(root / "topics.yaml") if (root / "topics.yaml").exists() else dict(TOPICS)
     validated = _read_validated()
     newly: list[str] = []
     for path in sorted(entries_dir.glob("*/*.yaml")):
-        entry = load_entry(path, validated=validated, newly=newly)
+        entry = load_entry(path, validated=validated, newly=newly, topic_ids=tuple(topics))
         if entry.id in seen:
             raise KBError(f"{path}: duplicate entry id {entry.id!r} (also in {seen[entry.id]})")
         if path.parent.name != entry.topic:
@@ -243,7 +285,7 @@ def load_kb(root: Path | None = None) -> KnowledgeBase:
     glossary = _load_glossary(root / "glossary.yaml")
     if newly:
         _write_validated(validated, newly)
-    return KnowledgeBase(entries=entries, glossary=glossary, root=root)
+    return KnowledgeBase(entries=entries, glossary=glossary, root=root, topic_titles=topics)
 
 
 def _load_glossary(path: Path) -> list[dict[str, Any]]:
