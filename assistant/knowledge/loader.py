@@ -150,11 +150,8 @@ def _load_schema() -> dict[str, Any]:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     for name, spec in _OPTIONAL_FIELDS.items():
         schema["properties"].setdefault(name, spec)
-<<<<<<< HEAD
-=======
     for name in ("commands", "steps"):  # where a command runs: kubectl against a cluster, a node shell, ...
         schema["properties"][name]["items"]["properties"].setdefault("needs", {"enum": list(COMMAND_NEEDS)})
->>>>>>> kbaudit
     return schema
 
 
@@ -164,12 +161,8 @@ _SCHEMA_DIGEST: list[str] = []
 def _schema_digest() -> str:
     if not _SCHEMA_DIGEST:
         h = hashlib.sha256(SCHEMA_PATH.read_bytes())
-<<<<<<< HEAD
         h.update(str(TOPIC_IDS).encode())
-        h.update(json.dumps(_OPTIONAL_FIELDS, sort_keys=True).encode())
-=======
         h.update(json.dumps([_OPTIONAL_FIELDS, COMMAND_NEEDS], sort_keys=True).encode())
->>>>>>> kbaudit
         _SCHEMA_DIGEST.append(h.hexdigest())
     return _SCHEMA_DIGEST[0]
 
