@@ -47,6 +47,12 @@ class SentenceTransformerEncoder:
             raise ModelError(f"sentence-transformers is not installed: {exc}") from None
         import torch
 
+        try:  # transformers draws its own "Loading weights" bar on stderr; podtalk shows its own progress
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+        except ImportError:
+            pass
         torch.set_num_threads(_torch_threads())
         self.model = SentenceTransformer(str(model_dir()), device="cpu", local_files_only=True)
         getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
