@@ -10,7 +10,7 @@ CASES = [
     ("my service has clusterIP None, what does that give me", "headless-service"),
     ("无头服务 适合 什么 场景", "headless-service"),
     ("which ports am I allowed to pick for a NodePort", "service-nodeport"),
-    ("NodePort 可以用哪些端口号", "service-nodeport"),
+    ("NodePort 类型的服务会占用节点上哪个范围的端口", "service-nodeport"),
     ("block every incoming connection to the pods of a namespace unless allowed", "network-policy-default-deny"),
     ("命名空间里默认不允许任何入站访问 要怎么写策略", "network-policy-default-deny"),
     ("pod 里面 xxx_SERVICE_HOST 这种环境变量是哪来的", "service-discovery-env"),
