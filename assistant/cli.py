@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-bytes", metavar="N", help="refuse input larger than N bytes (default $PODTALK_MAX_BYTES or 10 MiB)")
 
     p = sub.add_parser("eval", help="run the answer-quality and inspection evaluation")
-    p.add_argument("--questions", help="question set (default: eval/questions.yaml)")
+    p.add_argument("--questions", nargs="+", metavar="SET",
+                   help="question sets: names (dev, heldout, real, fresh) or YAML files, several allowed "
+                        "(default: dev = eval/questions.yaml)")
     p.add_argument("--manifests", help="manifest case directory (default: eval/manifests)")
     p.add_argument("--retriever", default="hybrid", help="comma-separated: hybrid,dense,lexical")
     p.add_argument("--format", choices=["text", "json"], default="text")

@@ -126,7 +126,7 @@ class SymptomMatcher:
         if path is None:
             return None
         try:
-            arr = np.load(path, allow_pickle=False)
+            arr = np.load(path)
         except (OSError, ValueError):
             return None
         return arr if arr.ndim == 2 and arr.shape[0] == len(phrases) else None
@@ -140,7 +140,7 @@ class SymptomMatcher:
         if path is None:
             return
         buf = io.BytesIO()
-        np.save(buf, vectors, allow_pickle=False)
+        np.save(buf, vectors)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,21 +1,26 @@
-"""``podtalk eval``: answer quality per retriever and language, and inspection accuracy.
+"""``podtalk eval``: retrieval and answer quality per question set, retriever and language, and
+inspection accuracy.
 
-Prints a readable table, or with ``--format json`` the contract's object. The same numbers are
-what the issue notes quote, so the functions here are the single definition of every metric.
+Two evaluators feed one table: ``retrieval_eval`` scores ``Retriever.search(k=10)`` directly
+(hit@1, hit@3, mrr@10, ndcg@10, and entry-level variants when a set lists entries) and
+``answer_eval`` scores ``Assistant.ask`` (fact coverage on the answer body, abstention, cause hit@k
+on symptom reports, latency). The functions here are the single definition of every number the
+issue notes quote; ``--format json`` prints the same numbers.
 """
 
 from __future__ import annotations
 
 import json
-import time
+import os
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, TextIO
 
-from assistant.evaluation.datasets import ManifestCase, Question, load_manifest_cases, load_questions
-from assistant.evaluation.metrics import (
-    facts_present, hit_at_k, ndcg_at_k, percentile, precision_recall, reciprocal_rank,
-)
+from assistant.evaluation.answer_eval import evaluate_answers
+from assistant.evaluation.datasets import ManifestCase, Question, QuestionSet, load_manifest_cases, load_question_sets
+from assistant.evaluation.metrics import percentile, precision_recall
+from assistant.evaluation.retrieval_eval import ENTRY_KEYS, TOPIC_KEYS, evaluate_retrieval
 from assistant.paths import eval_dir
 
 MODES = ("hybrid", "dense", "lexical")
@@ -25,27 +30,45 @@ def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
-def score_questions(assistant: Any, questions: list[Question], mode: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+class Progress:
+    """One progress line on stderr while an evaluation runs (rewritten in place on a terminal)."""
+
+    def __init__(self, label: str, total: int, stream: TextIO | None = None) -> None:
+        self.label, self.total, self.done = label, total, 0
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._last_pct = -1
+
+    def step(self) -> None:
+        self.done += 1
+        pct = 100 * self.done // max(self.total, 1)
+        if self.tty:
+            self.stream.write(f"\r{self.label}: {self.done}/{self.total}")
+            if self.done == self.total:
+                self.stream.write("\n")
+        elif pct // 25 != self._last_pct // 25 or self.done == self.total:
+            self.stream.write(f"{self.label}: {self.done}/{self.total}\n")
+        self._last_pct = pct
+        self.stream.flush()
+
+
+def score_questions(assistant: Any, questions: list[Question], mode: str, *,
+                    progress_label: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Metrics per language and overall for one retriever, plus per-question rows (for debugging)."""
+    bar = Progress(progress_label, 2 * len(questions)) if progress_label else None
+    step = bar.step if bar else None
+    retrieval = evaluate_retrieval(assistant.retriever, questions, mode, on_progress=step)
+    answers = evaluate_answers(assistant, questions, mode, on_progress=step)
     rows: list[dict[str, Any]] = []
     for q in questions:
-        t0 = time.perf_counter()
-        ans = assistant.ask(q.question, retriever=mode)
-        ms = (time.perf_counter() - t0) * 1000
-        topics = [s["topic"] for s in ans.sources]
-        rel = set(q.topics)
-        found, asked = facts_present(ans.answer, q.must_mention) if not q.out_of_scope else (0, 0)
-        rows.append({
-            "id": q.id, "lang": q.lang, "oos": q.out_of_scope, "abstained": ans.abstained,
-            "hit@1": hit_at_k(topics, rel, 1), "hit@3": hit_at_k(topics, rel, 3),
-            "mrr": reciprocal_rank(topics, rel, 10), "ndcg@10": ndcg_at_k(topics, rel, 10),
-            "facts_found": found, "facts_asked": asked, "ms": ms, "top": topics[:3], "expected": q.topics,
-            "question": q.question,
-        })
+        row: dict[str, Any] = {"id": q.id, "lang": q.lang, "oos": q.out_of_scope, "question": q.question,
+                               "expected": q.topics}
+        row.update(retrieval.get(q.id, {}))
+        row.update(answers[q.id])
+        rows.append(row)
     out: dict[str, Any] = {}
     for lang in sorted({r["lang"] for r in rows}) + ["all"]:
-        sel = [r for r in rows if lang == "all" or r["lang"] == lang]
-        out[lang] = aggregate(sel)
+        out[lang] = aggregate([r for r in rows if lang == "all" or r["lang"] == lang])
     return out, rows
 
 
@@ -54,23 +77,36 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
     oos = [r for r in rows if r["oos"]]
     n = len(ins)
 
-    def mean(key: str) -> float | None:
-        return sum(r[key] for r in ins) / n if n else None
+    def mean(key: str, sel: list[dict[str, Any]]) -> float | None:
+        vals = [r[key] for r in sel if key in r]
+        return sum(vals) / len(vals) if vals else None
 
     facts_asked = sum(r["facts_asked"] for r in ins)
     abstained = [r for r in rows if r["abstained"]]
     tp = sum(1 for r in abstained if r["oos"])
-    precision = tp / len(abstained) if abstained else None
-    recall = tp / len(oos) if oos else None
     lat = [r["ms"] for r in rows]
-    return {
-        "n": len(rows), "hit@1": _r(mean("hit@1")), "hit@3": _r(mean("hit@3")), "mrr": _r(mean("mrr")),
-        "ndcg@10": _r(mean("ndcg@10")),
+    out: dict[str, Any] = {"n": len(rows), "n_in_scope": n, "n_out_of_scope": len(oos)}
+    for key in TOPIC_KEYS:
+        out[key] = _r(mean(key, ins))
+    with_entries = [r for r in ins if "entry_hit@1" in r]
+    if with_entries:
+        out["entry_n"] = len(with_entries)
+        for key in ENTRY_KEYS:
+            out[key] = _r(mean(key, with_entries))
+    out.update({
         "fact_coverage": _r(sum(r["facts_found"] for r in ins) / facts_asked if facts_asked else None),
-        "abstain_precision": _r(precision), "abstain_recall": _r(recall),
+        "abstain_precision": _r(tp / len(abstained) if abstained else None),
+        "abstain_recall": _r(tp / len(oos) if oos else None),
         "false_abstention_rate": _r(sum(1 for r in ins if r["abstained"]) / n if n else None),
-        "latency_ms_p50": round(percentile(lat, 50), 2), "latency_ms_p95": round(percentile(lat, 95), 2),
-    }
+    })
+    symptoms = [r for r in rows if "cause_hit@1" in r]
+    if symptoms:
+        out["cause_n"] = len(symptoms)
+        out["cause_hit@1"] = _r(mean("cause_hit@1", symptoms))
+        out["cause_hit@3"] = _r(mean("cause_hit@3", symptoms))
+    out["latency_ms_p50"] = round(percentile(lat, 50), 2)
+    out["latency_ms_p95"] = round(percentile(lat, 95), 2)
+    return out
 
 
 def score_manifests(cases: list[ManifestCase], *, namespace: str = "default",
@@ -139,23 +175,52 @@ def _fmt(x: Any) -> str:
     return str(x)
 
 
+COLUMNS = [("n", "n"), ("hit@1", "hit@1"), ("hit@3", "hit@3"), ("mrr@10", "MRR@10"), ("ndcg@10", "nDCG@10"),
+           ("fact_coverage", "facts"), ("abstain_precision", "abst.P"), ("abstain_recall", "abst.R"),
+           ("false_abstention_rate", "false-abst"), ("cause_hit@1", "cause@1"), ("cause_hit@3", "cause@3"),
+           ("latency_ms_p50", "p50 ms"), ("latency_ms_p95", "p95 ms")]
+
+
 def render_table(result: dict[str, Any], out: TextIO) -> None:
-    cols = ["n", "hit@1", "hit@3", "mrr", "ndcg@10", "fact_coverage", "abstain_precision", "abstain_recall",
-            "false_abstention_rate", "latency_ms_p50", "latency_ms_p95"]
-    short = ["n", "hit@1", "hit@3", "MRR", "nDCG@10", "facts", "abst.P", "abst.R", "false-abst", "p50 ms", "p95 ms"]
-    if "questions" in result:
-        out.write("Questions\n")
-        out.write(f"{'retriever':10} {'lang':4} " + " ".join(f"{c:>10}" for c in short) + "\n")
-        for mode, by_lang in result["questions"].items():
+    sets = result.get("sets") or ({"dev": result["questions"]} if "questions" in result else {})
+    for name, by_mode in sets.items():
+        cols = [(k, h) for k, h in COLUMNS if any(k in m for bl in by_mode.values() for m in bl.values())]
+        out.write(f"Questions: {name}\n")
+        out.write(f"{'retriever':10} {'lang':4} " + " ".join(f"{h:>10}" for _, h in cols) + "\n")
+        for mode, by_lang in by_mode.items():
             for lang, m in by_lang.items():
-                out.write(f"{mode:10} {lang:4} " + " ".join(f"{_fmt(m[c]):>10}" for c in cols) + "\n")
+                out.write(f"{mode:10} {lang:4} " + " ".join(f"{_fmt(m.get(k)):>10}" for k, _ in cols) + "\n")
+        entry_rows = [(mode, lang, m) for mode, bl in by_mode.items() for lang, m in bl.items() if "entry_n" in m]
+        if entry_rows:
+            out.write("entry level (questions that list entries):\n")
+            for mode, lang, m in entry_rows:
+                out.write(f"{mode:10} {lang:4} n={m['entry_n']} " + " ".join(
+                    f"{k}={_fmt(m[k])}" for k in ENTRY_KEYS) + "\n")
+        out.write("\n")
     if "manifests" in result:
         m = result["manifests"]
-        out.write(f"\nManifests: {m['cases']} cases, reach accuracy {_fmt(m['reach_accuracy'])}, "
+        out.write(f"Manifests: {m['cases']} cases, reach accuracy {_fmt(m['reach_accuracy'])}, "
                   f"dns recall {_fmt(m['dns_recall'])}\n")
         out.write(f"{'rule':42} {'precision':>10} {'recall':>10}\n")
         for rule, pr in m["rules"].items():
             out.write(f"{rule:42} {_fmt(pr['precision']):>10} {_fmt(pr['recall']):>10}\n")
+
+
+def evaluate_sets(assistant: Any, sets: list[QuestionSet], modes: list[str], *,
+                  progress: bool = True) -> tuple[dict[str, Any], dict[str, Any]]:
+    """{set: {mode: {lang: metrics}}} and the failing rows per set and mode."""
+    results: dict[str, Any] = {}
+    failures: dict[str, Any] = {}
+    for qs in sets:
+        results[qs.name] = {}
+        for mode in modes:
+            label = f"eval {qs.name} {mode}" if progress else None
+            results[qs.name][mode], rows = score_questions(assistant, qs.questions, mode, progress_label=label)
+            failures[f"{qs.name}/{mode}"] = [
+                r for r in rows
+                if (r["oos"] != r["abstained"]) or (not r["oos"] and not r.get("hit@1"))
+                or r.get("cause_hit@1") == 0.0]
+    return results, failures
 
 
 def run_cli(args: Any, out: TextIO) -> int:
@@ -171,13 +236,16 @@ def run_cli(args: Any, out: TextIO) -> int:
     if not args.skip_questions:
         from assistant.engine import Assistant
 
-        questions = load_questions(Path(args.questions) if args.questions else eval_dir() / "questions.yaml")
+        specs = args.questions if isinstance(args.questions, list) else ([args.questions] if args.questions else None)
+        sets = load_question_sets(specs, eval_dir())
         assistant = Assistant(cluster_domain=args.cluster_domain, namespace=args.namespace)
         assistant.retriever.warm_up()
-        result["questions"] = {}
-        for mode in modes:
-            result["questions"][mode], rows = score_questions(assistant, questions, mode)
-            failures[mode] = [r for r in rows if (r["oos"] != r["abstained"]) or (not r["oos"] and not r["hit@1"])]
+        sets_result, failures = evaluate_sets(assistant, sets, modes)
+        result["questions"] = sets_result[sets[0].name]
+        if len(sets) > 1:
+            result["sets"] = sets_result
+        else:
+            result["set"] = sets[0].name
     if not args.skip_manifests:
         cases = load_manifest_cases(Path(args.manifests) if args.manifests else eval_dir() / "manifests")
         result["manifests"], failures["manifests"] = score_manifests(cases, namespace=args.namespace,
@@ -185,9 +253,11 @@ def run_cli(args: Any, out: TextIO) -> int:
     if args.format == "json":
         out.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     else:
-        render_table(result, out)
-    import os
-
+        if "questions" in result and "sets" not in result:
+            render_table({"sets": {result["set"]: result["questions"]}, **{k: v for k, v in result.items()
+                                                                          if k == "manifests"}}, out)
+        else:
+            render_table(result, out)
     if os.environ.get("PODTALK_EVAL_FAILURES"):
         Path(os.environ["PODTALK_EVAL_FAILURES"]).write_text(json.dumps(failures, ensure_ascii=False, indent=1),
                                                             encoding="utf-8")

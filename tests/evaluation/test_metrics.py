@@ -49,7 +49,7 @@ def test_percentile_nearest_rank():
 
 
 def _row(oos: bool, abstained: bool, hit: float = 1.0) -> dict:
-    return {"oos": oos, "abstained": abstained, "hit@1": hit, "hit@3": hit, "mrr": hit, "ndcg@10": hit,
+    return {"oos": oos, "abstained": abstained, "hit@1": hit, "hit@3": hit, "mrr@10": hit, "ndcg@10": hit,
             "facts_found": 1, "facts_asked": 2, "ms": 10.0}
 
 
@@ -62,3 +62,4 @@ def test_abstention_precision_recall_and_false_rate():
     assert m["hit@1"] == 0.5                   # out-of-scope rows do not count
     assert m["fact_coverage"] == 0.5
     assert m["n"] == 4
+    assert m["mrr@10"] == 0.5 and m["n_in_scope"] == 2 and m["n_out_of_scope"] == 2

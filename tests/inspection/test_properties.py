@@ -12,6 +12,7 @@ from assistant.errors import ManifestError
 from assistant.inspection import (
     inspect_text, reach_matrix, render_dot, render_html, render_markdown, render_sarif, render_text,
 )
+from assistant.inspection.catalog import load_catalog
 from assistant.inspection.explain import valid_dns_name
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -73,7 +74,11 @@ def test_arbitrary_bytes_raise_only_manifest_error(data):
 def test_never_raises_on_yamlish_trees(documents):
     text = yaml.safe_dump_all(documents, sort_keys=False)
     report = _check(text)
-    assert report is not None
+    assert report is not None, "well-formed YAML must never be rejected as a whole"
+    catalog = load_catalog()
+    for finding in report.findings:  # every finding is a documented rule with its catalog severity
+        assert finding.rule in catalog, finding.rule
+        assert finding.severity in ("error", "warning", "info"), finding
     for name in report.dns + list(report.cname):
         assert valid_dns_name(name), name
 

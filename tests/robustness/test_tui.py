@@ -117,7 +117,10 @@ asyncio.run(main())
 """
 
 
-def test_history_survives_kill_9(tiny_kb, tmp_path):
+def test_history_saved_before_a_kill_9_is_kept(tiny_kb, tmp_path):
+    """End to end: the turns saved before the chat is killed are there on restart. The kill lands
+    after the first answer was saved, so this cannot tell an atomic writer from a plain one; the
+    kill-in-the-middle-of-a-write case is tests/robustness/test_atomic.py."""
     from assistant.tui.store import Store
 
     state = tmp_path / "state"

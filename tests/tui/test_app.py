@@ -36,8 +36,12 @@ async def test_follow_up_uses_the_same_context(make_app):
         await wait_ready(pilot)
         await ask(pilot, "what is a headless service")
         first = app.context
-        await ask(pilot, "how do I debug it")
-        assert app.context is first and first is not None
+        assert first is not None and first.topic == "headless-service"
+        view = await ask(pilot, "how do I debug it")
+        # "it" resolves to the previous topic: without the context this question abstains
+        assert app.context is first
+        assert not view.answer["abstained"]
+        assert "headless-service" in [s["topic"] for s in view.answer["sources"]]
 
 
 async def test_status_bar_shows_readiness(make_app):
