@@ -29,7 +29,7 @@ def test_cases_are_not_kb_sample_questions(kb):
     from assistant.evaluation.overlap import near_copies
 
     samples = [q for e in kb.entries for lang in ("en", "zh") for q in e.data["questions"][lang]]
-    asked = [q for q, _ in CASES + HYBRID_ONLY] + [q for q, _ in SYMPTOM_CASES]
+    asked = [q for q, _ in CASES + HYBRID_ONLY] + [q for q, _, _ in SYMPTOM_CASES]
     assert not near_copies(asked, samples, threshold=0.85)
 
 
