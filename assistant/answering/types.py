@@ -33,6 +33,10 @@ class Answer:
         """Ranked likely causes ``[{"id", "score", "title"}]`` when the diagnosis read the question, else []."""
         return self.extra.get("causes", [])
 
+    @causes.setter
+    def causes(self, value: list[dict[str, Any]]) -> None:
+        self.extra["causes"] = value
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "question": self.question, "lang": self.lang, "intent": self.intent,

@@ -106,7 +106,7 @@ class SymptomMatcher:
         if vectors is None:
             vectors = np.asarray(encoder.encode(phrases), dtype=np.float32)
             self._save_cached(phrases, vectors)
-        self._vectors, self._owners = vectors, np.asarray(owners)
+        self._vectors, self._owners = vectors, np.asarray(owners, dtype=np.intp)
         return self._vectors, self._owners
 
     def _cache_path(self, phrases: list[str]):

@@ -27,8 +27,21 @@ HELDOUT_SHA256 = "ec30131611fd98cc39e09cc3541decf5060e7743ca8500c44f99a379a5ad0b
 CAUSE_ID = re.compile(r"^(dns|svc|np|ing|node|egress|cni|platform|mesh|mon)-[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+OWN_FORMAT = {"precision.yaml"}
+"""Eval files with a format of their own (the precision set: assistant/evaluation/precision.py)."""
+
+
 def _question_files():
-    return sorted(p for p in eval_dir().glob("*.yaml"))
+    return sorted(p for p in eval_dir().glob("*.yaml") if p.name not in OWN_FORMAT)
+
+
+def _all_eval_questions() -> list[tuple[str, str]]:
+    """(file name, question) of every eval question, the precision set included."""
+    from assistant.evaluation.precision import load_precision_set
+
+    out = [(p.name, q.question) for p in _question_files() for q in load_questions(p)]
+    out += [("precision.yaml", item.question) for item in load_precision_set(eval_dir() / "precision.yaml")]
+    return out
 
 
 def _load(name: str):
@@ -55,9 +68,12 @@ def test_named_sets_are_all_present():
 def test_no_eval_question_nearly_copies_a_kb_sample_question(kb):
     samples = [q for e in kb.entries for lang in ("en", "zh") for q in e.data["questions"][lang]]
     copies = []
-    for path in _question_files():
-        for c in near_copies([q.question for q in load_questions(path)], samples):
-            copies.append(f"{path.name}: {c.left!r} ~ KB {c.right!r} ({c.ratio:.3f})")
+    by_file: dict[str, list[str]] = {}
+    for name, question in _all_eval_questions():
+        by_file.setdefault(name, []).append(question)
+    for name, questions in by_file.items():
+        for c in near_copies(questions, samples):
+            copies.append(f"{name}: {c.left!r} ~ KB {c.right!r} ({c.ratio:.3f})")
     assert not copies, "\n".join(copies)
 
 
