@@ -32,6 +32,9 @@ from assistant.retrieval.retriever import Hit, Retrieval, Retriever
 from assistant.retrieval.text import detect_lang
 
 MIN_SOURCES = 3
+_KUBERNETES_WORD = re.compile(
+    r"\b(pods?|namespaces?|ns|services?|svc|nodes?|clusters?|containers?|kubectl|yaml|labels?|ports?|egress|ingress|"
+    r"dns|ip|policy|policies|traffic|endpoints?)\b|命名空间|服务|容器|节点|集群|标签|端口|网络|域名|流量|策略", re.I)
 _NAMESPACE_WORD = re.compile(r"namespace|\bns\b|命名空间|名字空间|名称空间", re.I)
 
 
@@ -100,7 +103,10 @@ class AnswerPipeline:
         uncovered = scope.uncovered_area(q) if q else None
         own_entities = extract(q) if q else Entities()
         followup = bool(q and uncovered is None and context is not None and context.entry_id
-                        and context.entry_id in kb.by_id and is_followup(q, q_lang))
+                        and context.entry_id in kb.by_id and is_followup(q, q_lang)
+                        # an off-topic question that merely starts like a follow-up ("那周末去哪玩呢")
+                        # borrows nothing from the previous topic
+                        and (scope.networking_terms(q) or _KUBERNETES_WORD.search(q) or _has_names(own_entities)))
         if q and uncovered is None and not followup:
             parts = split_parts(q, q_lang)
             if len(parts) > 1:

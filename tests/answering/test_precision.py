@@ -147,3 +147,12 @@ def test_chinese_kb_text_has_no_folding_gaps(kb):
             assert not gap.search(entry.text(name, "zh")), (entry.id, name)
         for fact in entry.facts:
             assert not gap.search(fact["zh"]), entry.id
+
+
+@pytest.mark.parametrize("first,second", [("什么是 headless service", "那周末去哪儿玩呢"),
+                                          ("what is a ClusterIP service", "and what about lunch?")])
+def test_an_off_topic_question_is_no_follow_up(assistant, first, second):
+    ctx = Context()
+    assistant.ask(first, context=ctx)
+    ans = assistant.ask(second, context=ctx)
+    assert ans.abstained and "followup_of" not in ans.extra
