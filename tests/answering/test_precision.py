@@ -141,7 +141,7 @@ def test_printed_answers_carry_no_bidi_or_separator_characters(assistant):
 
 
 def test_chinese_kb_text_has_no_folding_gaps(kb):
-    gap = re.compile("[\u3400-\u9fff] +[\u3400-\u9fff]")
+    gap = re.compile("[\u3400-\u9fff] +[\u3400-\u9fff]|[，。；：] +")
     for entry in kb.entries:
         for name in ("summary", "details"):
             assert not gap.search(entry.text(name, "zh")), (entry.id, name)
