@@ -59,7 +59,7 @@ def topic_terms(entry: Entry, lang: str) -> str:
 def _distinctive(term: str) -> bool:
     """A history term specific enough to name its entry on its own: ``OnlyLocal``, ``v1beta1``,
     ``service.beta.kubernetes.io/external-traffic`` (not ``Global`` or ``userspace``)."""
-    return len(term) >= 5 and bool(re.search(r"[a-z][A-Z]|\d|[./]", term))
+    return len(term) >= 5 and bool(re.search(r"[A-Za-z]", term)) and bool(re.search(r"[a-z][A-Z]|\d|[./]", term))
 
 
 def _entry_named_by_history(kb: KnowledgeBase, question: str) -> Entry | None:
