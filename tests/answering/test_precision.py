@@ -156,3 +156,18 @@ def test_an_off_topic_question_is_no_follow_up(assistant, first, second):
     assistant.ask(first, context=ctx)
     ans = assistant.ask(second, context=ctx)
     assert ans.abstained and "followup_of" not in ans.extra
+
+
+@pytest.mark.parametrize("question,kind,expect", [
+    # phrasings found after the precision set was frozen (kept out of it, so it stays a before-tuning set)
+    ("what env vars will a pod get for a service called postgres with port 5432", "service-env",
+     "POSTGRES_SERVICE_PORT=5432"),
+    ("is 30007 ok as a nodePort?", "nodeport-check", "Yes: 30007"),
+    ("nodePort 可以设置为 80 吗", "nodeport-check", "不行"),
+    ("what's the dns name for the service called ledger in namespace accounts", "service-dns",
+     "ledger.accounts.svc.cluster.local"),
+    ("服务 gateway 在命名空间 edge 里的域名", "service-dns", "gateway.edge.svc.cluster.local"),
+])
+def test_more_asked_for_computations(assistant, question, kind, expect):
+    ans = assistant.ask(question)
+    assert ans.extra.get("computed") == kind and expect in ans.answer, ans.answer[:300]
