@@ -387,10 +387,10 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
     name = intent if intent in SHAPE else "definition"
     text = render(lang, name, **ctx)
     if name == "definition":
-        # keep definitions short: drop facts, then related topics, until the budget holds (an example
-        # or a history line the question asked for is not counted against it)
+        # keep definitions short: drop facts, then related topics, until the budget holds (a history
+        # line counts; an example manifest the question asked for is code and does not)
         def budget_text() -> str:
-            return render(lang, name, **{**ctx, "example": None, "history": []})
+            return render(lang, name, **ctx)
 
         while words_before_sources(budget_text(), lang) > DEFINITION_MAX_WORDS and (ctx["facts"] or ctx["related"]):
             if ctx["facts"]:

@@ -43,6 +43,7 @@ def patterns() -> dict[str, Any]:
     out: dict[str, Any] = {k: comp(raw[k]) for k in ("pasted", "pasted_output", "service", "namespace", "statefulset",
                                                        "governing_service", "ip", "port", "nodeport", "replicas")}
     out["not_names"] = frozenset(raw["not_names"].split())
+    out["not_namespaces"] = frozenset(raw["not_namespaces"].split())
     return out
 
 
@@ -86,8 +87,9 @@ def looks_pasted(text: str) -> bool:
     return any(p.search(text) for p in patterns()["pasted_output"])
 
 
-def _first_name(pats: list[re.Pattern[str]], text: str, exclude: set[str] = frozenset()) -> str | None:
-    stop = patterns()["not_names"]
+def _first_name(pats: list[re.Pattern[str]], text: str, exclude: set[str] = frozenset(),
+                stop_list: str = "not_names") -> str | None:
+    stop = patterns()[stop_list]
     for pat in pats:
         for m in pat.finditer(text):
             name = m.group(1).rstrip(".-_")
@@ -116,7 +118,7 @@ def extract(question: str) -> Entities:
     text = mask_pasted(text)
     ent.namespace = _first_name(p["namespace"], text,
                                 exclude={"another", "other", "different", "same", "label", "labels", "selector",
-                                         "namespaceselector", "boundary", "下", "里"})
+                                         "namespaceselector", "boundary", "下", "里"}, stop_list="not_namespaces")
     ent.statefulset = _first_name(p["statefulset"], text, exclude={"pod", "pods", "governing", "spec"})
     service = _first_name(p["service"], text, exclude={(ent.namespace or "").lower(), "headless", "pod", "pods",
                                                         (ent.statefulset or "").lower()})

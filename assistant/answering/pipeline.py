@@ -28,10 +28,13 @@ from assistant.answering.render import render
 from assistant.answering.sanitize import clean_question
 from assistant.answering.types import Answer, Context
 from assistant.knowledge.loader import Entry, KnowledgeBase
-from assistant.retrieval.retriever import Retrieval, Retriever
+from assistant.retrieval.retriever import Hit, Retrieval, Retriever
 from assistant.retrieval.text import detect_lang
 
 MIN_SOURCES = 3
+_KUBERNETES_WORD = re.compile(
+    r"\b(pods?|namespaces?|ns|services?|svc|nodes?|clusters?|containers?|kubectl|yaml|labels?|ports?|egress|ingress|"
+    r"dns|ip|policy|policies|traffic|endpoints?)\b|命名空间|服务|容器|节点|集群|标签|端口|网络|域名|流量|策略", re.I)
 _NAMESPACE_WORD = re.compile(r"namespace|\bns\b|命名空间|名字空间|名称空间", re.I)
 
 
@@ -51,6 +54,19 @@ def topic_terms(entry: Entry, lang: str) -> str:
     """What a follow-up blends into its search: the previous entry's topic and main keyword (English
     terms, which Chinese questions share)."""
     return " ".join([entry.topic.replace("-", " "), entry.data["keywords"]["en"][0]])
+
+
+def _distinctive(term: str) -> bool:
+    """A history term specific enough to name its entry on its own: ``OnlyLocal``, ``v1beta1``,
+    ``service.beta.kubernetes.io/external-traffic`` (not ``Global`` or ``userspace``)."""
+    return len(term) >= 5 and bool(re.search(r"[A-Za-z]", term)) and bool(re.search(r"[a-z][A-Z]|\d|[./]", term))
+
+
+def _entry_named_by_history(kb: KnowledgeBase, question: str) -> Entry | None:
+    """The one entry whose history has a distinctive term the question uses, or None."""
+    found = [e for e in kb.entries for h in e.data.get("history") or () for term in h.get("terms", ())
+             if _distinctive(term) and re.search(r"(?<![\w./-])" + re.escape(term) + r"(?![\w/-])", question, re.I)]
+    return found[0] if len({e.id for e in found}) == 1 else None
 
 
 class AnswerPipeline:
@@ -87,7 +103,10 @@ class AnswerPipeline:
         uncovered = scope.uncovered_area(q) if q else None
         own_entities = extract(q) if q else Entities()
         followup = bool(q and uncovered is None and context is not None and context.entry_id
-                        and context.entry_id in kb.by_id and is_followup(q, q_lang))
+                        and context.entry_id in kb.by_id and is_followup(q, q_lang)
+                        # an off-topic question that merely starts like a follow-up ("那周末去哪玩呢")
+                        # borrows nothing from the previous topic
+                        and (scope.networking_terms(q) or _KUBERNETES_WORD.search(q) or _has_names(own_entities)))
         if q and uncovered is None and not followup:
             parts = split_parts(q, q_lang)
             if len(parts) > 1:
@@ -117,6 +136,12 @@ class AnswerPipeline:
         elif retrieval.abstain and retrieval.uncovered_area is None and scope.networking_evidence(q):
             # a pasted network error or a Service variable name is a networking question even when the
             # retriever is unsure which entry fits: answer from the best entry instead of declining
+            retrieval.abstain = False
+        historic = _entry_named_by_history(kb, q) if q and uncovered is None else None
+        if historic is not None and (not retrieval.hits or retrieval.hits[0].entry.id != historic.id):
+            # an old field or value ("OnlyLocal") names the one entry whose history explains it
+            score = retrieval.hits[0].score if retrieval.hits else 1.0
+            retrieval.hits = [Hit(historic, score), *(h for h in retrieval.hits if h.entry.id != historic.id)]
             retrieval.abstain = False
         if followup and not previous_kind and len(retrieval.hits) > 1 and context is not None \
                 and retrieval.hits[0].entry.id == context.entry_id:

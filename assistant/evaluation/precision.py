@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("text", "json"), default="text")
     args = parser.parse_args(argv)
     try:
+        load_precision_set(Path(args.path))  # a bad file fails in a moment, before the model loads
         report = evaluate_precision(Assistant(), args.path, args.questions)
     except UsageError as exc:
         print(f"podtalk: {exc}", file=sys.stderr)

@@ -237,12 +237,15 @@ def load_entry(
 
 
 _CJK_GAP = re.compile("(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]) +"
-                      "(?=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])")
+                      "(?=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])"
+                      "|(?<=[\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f\uff09]) +| +(?=[\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f\uff09])")
+"""Spaces between two Chinese characters, after Chinese punctuation (，。、：；！？）) or before it."""
 
 
 def join_cjk_lines(data: Any, zh: bool = False) -> Any:
     """``data`` with the spaces YAML folding leaves between two Chinese characters removed from every
-    ``zh`` text (``在每个节点 上`` -> ``在每个节点上``), so every consumer of the KB gets clean text."""
+    ``zh`` text (``在每个节点 上`` -> ``在每个节点上``, ``后端， IPVS`` -> ``后端，IPVS``), so every consumer of
+    the KB gets clean text."""
     if isinstance(data, dict):
         return {k: join_cjk_lines(v, zh or k == "zh") for k, v in data.items()}
     if isinstance(data, list):
