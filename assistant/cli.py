@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--skip-manifests", action="store_true", help="evaluate questions only")
     p.add_argument("--skip-questions", action="store_true", help="evaluate manifests only")
+    p.add_argument("--skip-precision", action="store_true",
+                   help="skip the precision set (eval/precision.yaml: stray computed answers, scope)")
     _common(p)
 
     p = sub.add_parser("index", help="build or check the index")

@@ -197,6 +197,11 @@ def render_table(result: dict[str, Any], out: TextIO) -> None:
                 out.write(f"{mode:10} {lang:4} n={m['entry_n']} " + " ".join(
                     f"{k}={_fmt(m[k])}" for k in ENTRY_KEYS) + "\n")
         out.write("\n")
+    if "precision" in result:
+        p = result["precision"]
+        out.write("Precision (eval/precision.yaml): "
+                  + ", ".join(f"{k} {_fmt(p[k])}" for k in ("stray_computed", "computed_accuracy", "oos_precision",
+                                                               "oos_recall", "false_declines") if k in p) + "\n\n")
     if "manifests" in result:
         m = result["manifests"]
         out.write(f"Manifests: {m['cases']} cases, reach accuracy {_fmt(m['reach_accuracy'])}, "
@@ -246,6 +251,17 @@ def run_cli(args: Any, out: TextIO) -> int:
             result["sets"] = sets_result
         else:
             result["set"] = sets[0].name
+        precision_set = eval_dir() / "precision.yaml"
+        if not getattr(args, "skip_precision", False) and precision_set.exists():
+            from assistant.evaluation.precision import evaluate_precision
+
+            print(f"eval precision: {precision_set.name}", file=sys.stderr, flush=True)
+            report = evaluate_precision(assistant, precision_set)
+            failures["precision"] = report.pop("failures", [])
+            result["precision"] = report
+        from assistant.retrieval.calibration import settings
+
+        result["settings"] = settings()
     if not args.skip_manifests:
         cases = load_manifest_cases(Path(args.manifests) if args.manifests else eval_dir() / "manifests")
         result["manifests"], failures["manifests"] = score_manifests(cases, namespace=args.namespace,
@@ -255,7 +271,7 @@ def run_cli(args: Any, out: TextIO) -> int:
     else:
         if "questions" in result and "sets" not in result:
             render_table({"sets": {result["set"]: result["questions"]}, **{k: v for k, v in result.items()
-                                                                          if k == "manifests"}}, out)
+                                                                          if k in ("manifests", "precision")}}, out)
         else:
             render_table(result, out)
     if os.environ.get("PODTALK_EVAL_FAILURES"):
