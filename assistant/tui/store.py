@@ -205,15 +205,21 @@ class Store:
         error: str | None = None
         try:
             store = cls(root, _open_db(root / DB_FILE), in_memory=False)
-            store._import_legacy_json()
-            store._purge_deleted()
+            try:
+                store._import_legacy_json()
+                store._purge_deleted()
+                store._claim_conversation(strict=True)
+            except sqlite3.Error as exc:
+                store.db.close()
+                reason = "is locked by another program" if "locked" in str(exc) else f"cannot be written ({exc})"
+                raise StoreUnavailable(f"the conversation database {root / DB_FILE} {reason}") from exc
         except StoreUnavailable as exc:
             error = str(exc)
             store = cls(root, _open_db(None), in_memory=True)
         store._load_settings()
         if new_conversation:
             store.new_conversation()
-        else:
+        elif not store.conversation_id:
             store._claim_conversation()
         store.last_error = error
         return store
@@ -256,27 +262,46 @@ class Store:
                 self.db.execute("DELETE FROM conversations WHERE id=?", (cid,))
             self.db.execute("DELETE FROM turns WHERE cleared < ?", (cutoff,))
 
-    def _claim_conversation(self) -> None:
+    def _claim_conversation(self, strict: bool = False) -> None:
+        """Take the most recent conversation no live window holds, else start one (``strict``: raise
+        storage errors instead of recording them)."""
+        if strict:
+            self._claim_or_create()
+            return
         with self._lock:
             try:
-                rows = self.db.execute("SELECT id, owner_pid FROM conversations WHERE deleted IS NULL "
-                                       "ORDER BY updated DESC, id DESC LIMIT 20").fetchall()
-                for cid, pid in rows:
-                    if not _pid_alive(pid):
-                        with self.db:
-                            self.db.execute("UPDATE conversations SET owner=?, owner_pid=? WHERE id=?",
-                                            (self.owner, os.getpid(), cid))
-                        self.conversation_id = cid
-                        return
+                self._claim_or_create()
+                return
             except sqlite3.Error as exc:
                 self._failed("open a conversation", exc)
         self.new_conversation()
 
+    def _claim_or_create(self) -> None:
+        with self._lock:
+            rows = self.db.execute("SELECT id, owner_pid FROM conversations WHERE deleted IS NULL "
+                                   "ORDER BY updated DESC, id DESC LIMIT 20").fetchall()
+            for cid, pid in rows:
+                if _pid_alive(pid):
+                    continue
+                with self.db:  # conditional: two windows starting at once cannot both take it
+                    taken = self.db.execute("UPDATE conversations SET owner=?, owner_pid=? WHERE id=? AND "
+                                            "owner_pid IS ?", (self.owner, os.getpid(), cid, pid)).rowcount
+                if taken:
+                    self.conversation_id = cid
+                    return
+            with self.db:
+                self.conversation_id = self._insert_conversation()
+
     def close(self) -> None:
-        """Release this window's conversation (another window may pick it up) and close the file."""
+        """Release this window's conversation (another window may pick it up) and close the file.
+
+        An empty, untitled conversation is dropped: it would otherwise be what the next window opens.
+        """
         with self._lock:
             try:
                 with self.db:
+                    self.db.execute("DELETE FROM conversations WHERE owner=? AND title='' AND NOT EXISTS "
+                                    "(SELECT 1 FROM turns WHERE conversation=conversations.id)", (self.owner,))
                     self.db.execute("UPDATE conversations SET owner=NULL, owner_pid=NULL WHERE owner=?",
                                     (self.owner,))
                 self.db.close()

@@ -108,10 +108,11 @@ def test_every_binding_has_an_id():
     from textual.binding import Binding
 
     from assistant.tui.app import PodtalkApp
-    from assistant.tui.screens import HelpScreen, ManifestScreen
-    from assistant.tui.widgets import PromptArea
+    from assistant.tui.screens import ConversationsScreen, HelpScreen, HistorySearchScreen, ManifestScreen
+    from assistant.tui.widgets import MessageView, PromptArea
 
-    for cls in (PodtalkApp, HelpScreen, ManifestScreen, PromptArea):
+    for cls in (PodtalkApp, HelpScreen, ManifestScreen, PromptArea, MessageView, ConversationsScreen,
+                HistorySearchScreen):
         for binding in cls.BINDINGS:
             assert isinstance(binding, Binding) and binding.id, (cls.__name__, binding)
 
@@ -126,16 +127,34 @@ def test_slash_parsing():
     assert parse_slash("/copy\nmore") is None
 
 
-def test_help_file_ships_with_the_package():
-    from assistant.tui.screens.help import HELP_FILE
+def test_help_is_generated_from_the_command_table_in_each_language():
+    from assistant.tui.commands import COMMANDS
+    from assistant.tui.screens.help import HELP_DIR, help_markdown
 
-    assert Path(HELP_FILE).is_file()
+    assert (HELP_DIR / "help.md").is_file() and (HELP_DIR / "help.zh.md").is_file()
+    for lang in ("en", "zh"):
+        text = help_markdown(lang)
+        assert "{commands}" not in text
+        for command in COMMANDS:
+            assert f"`/{command.name}" in text, (lang, command.name)
+    assert "新建会话" in help_markdown("zh")
+
+
+def test_every_command_has_a_handler_help_and_palette_text_in_every_language():
+    from assistant.tui.app import PodtalkApp
+    from assistant.tui.commands import COMMANDS
+    from assistant.tui.i18n import catalogue, languages
+
+    assert set(languages()) >= {"en", "zh"}
+    for command in COMMANDS:
+        assert callable(getattr(PodtalkApp, command.handler, None)), command.name
+        for lang in languages():
+            assert f"cmd.{command.name}" in catalogue(lang), (lang, command.name)
+            for entry in command.palette:
+                assert entry.title in catalogue(lang) and entry.help in catalogue(lang), (lang, entry)
 
 
 async def test_tour_takes_over_the_input_while_active(make_app):
-    import pytest
-
-    pytest.importorskip("assistant.tour")
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         app.prompt.text = "/tour"

@@ -37,8 +37,8 @@ class _Picker(ModalScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="picker.close", priority=True),
-        Binding("down", "move(1)", show=False, priority=True),
-        Binding("up", "move(-1)", show=False, priority=True),
+        Binding("down", "move(1)", "Down", id="picker.down", show=False, priority=True),
+        Binding("up", "move(-1)", "Up", id="picker.up", show=False, priority=True),
     ]
 
     def __init__(self, lang: str) -> None:

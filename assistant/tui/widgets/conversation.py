@@ -96,7 +96,7 @@ class MessageView(Widget):
         Binding("r", "reask", "Re-ask", id="message.reask"),
         Binding("up", "app.focus_message(-1)", "Previous", id="message.previous", show=False),
         Binding("down", "app.focus_message(1)", "Next", id="message.next", show=False),
-        *[Binding(str(n), f"choose({n})", f"Choose {n}", show=False) for n in range(1, 10)],
+        *[Binding(str(n), f"choose({n})", f"Choose {n}", id=f"message.choose_{n}", show=False) for n in range(1, 10)],
     ]
 
     def action_copy(self) -> None:
