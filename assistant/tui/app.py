@@ -46,8 +46,10 @@ if TYPE_CHECKING:
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
-PAGE = 30
-"""Turns mounted at start and per scroll-up: the start-up cost does not grow with the history."""
+FIRST_PAGE = 8
+"""Turns mounted before the first paint (about a screenful): start-up does not grow with the history."""
+PAGE = 20
+"""Turns mounted each time the reader scrolls to the top."""
 MESSAGE_KEYS = frozenset({"c", "k", "r", *"123456789"})
 """Printable keys a focused message keeps (its actions); any other printable key goes to the prompt."""
 
@@ -217,7 +219,6 @@ class PodtalkApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         await self._show_conversation()
         self._report_store_error()
-        self.load_core()
         if self.pending_manifest:
             manifest, self.pending_manifest = self.pending_manifest, None
             await self.submit_manifest(manifest)
@@ -227,6 +228,9 @@ class PodtalkApp(App[int]):
     def on_ready(self) -> None:
         self.first_paint_ms = (time.perf_counter() - self._t0) * 1000
         self.log.info(f"podtalk: first paint after {self.first_paint_ms:.0f} ms")
+        # After the first paint: the core's imports (numpy, faiss, jieba, the model) hold the GIL for
+        # seconds and would otherwise delay it. Questions asked meanwhile wait for the lexical side.
+        self.load_core()
 
     def on_unmount(self) -> None:
         self.store.close()
@@ -250,10 +254,10 @@ class PodtalkApp(App[int]):
         """Mount the last page of this window's conversation (the rest loads on scroll-up)."""
         conv = self.conversation
         await conv.remove_children()
-        turns = self.store.recent_turns(PAGE)
+        turns = self.store.recent_turns(FIRST_PAGE)
         self.controller.restore(turns)
         self._first_turn_id = turns[0].id if turns else None
-        conv.has_older = bool(turns) and len(turns) == PAGE
+        conv.has_older = bool(turns) and len(turns) == FIRST_PAGE
         if not turns:
             await conv.mount(NoticeView(t(self.ui, "welcome")))
             return
@@ -262,6 +266,13 @@ class PodtalkApp(App[int]):
         await conv.mount(NoticeView(t(self.ui, "restored", n=total, title=render.md_escape(self.store.title()))))
         conv.anchor()
         conv.scroll_end(animate=False)
+        self.set_timer(0.5, self._fill_screen)
+
+    def _fill_screen(self) -> None:
+        """A first page shorter than the screen cannot be scrolled up: load older turns now."""
+        conv = self.conversation
+        if conv.has_older and conv.max_scroll_y <= 0:
+            conv.post_message(Conversation.LoadOlder())
 
     def _widget_for(self, turn: Turn) -> Widget:
         tid = turn.id
@@ -293,6 +304,7 @@ class PodtalkApp(App[int]):
             await conv.mount_all([self._widget_for(turn) for turn in turns], before=0)
             if anchor is not None:  # keep what the reader was looking at in place
                 self.call_after_refresh(conv.scroll_to_widget, anchor, top=True, animate=False)
+            self.set_timer(0.5, self._fill_screen)
         finally:
             self._loading_older = False
 
@@ -766,6 +778,8 @@ class PodtalkApp(App[int]):
     @guarded
     def action_scroll_conversation(self, where: str) -> None:
         conv = self.conversation
+        if where in ("home", "page_up") and conv.scroll_y <= 0 and conv.has_older:
+            conv.post_message(Conversation.LoadOlder())
         {"home": conv.scroll_home, "end": conv.scroll_end,
          "page_up": conv.scroll_page_up, "page_down": conv.scroll_page_down}[where](animate=False)
 

@@ -15,6 +15,8 @@ import json
 import re
 from typing import Any
 
+from rich.text import Text
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_TITLES = {
     "en": {"error": "Errors", "warning": "Warnings", "info": "Info"},
@@ -92,6 +94,22 @@ def sources_markdown(sources: list[dict[str, Any]]) -> str:
 def code_blocks(markdown: str) -> list[str]:
     """The bodies of the fenced code blocks in ``markdown``, in order."""
     return [b.rstrip("\n") for b in re.findall(r"^```[^\n]*\n(.*?)^```", markdown, re.MULTILINE | re.DOTALL)]
+
+
+def sources_text(sources: list[dict[str, Any]]) -> Text:
+    """The ranked sources as styled text with clickable links (cheaper to show than Markdown: a long
+    restored conversation has one per answer)."""
+    if not sources:
+        return Text("no sources", style="italic")
+    out = Text()
+    for i, s in enumerate(sources, 1):
+        url = clean(s.get("url") or "")
+        if i > 1:
+            out.append("\n")
+        out.append(f"{i}. ")
+        out.append(clean(s.get("title") or s.get("id")), style=f"link {url}" if url.startswith("https://") else "")
+        out.append(f" — {clean(s.get('id', '?'))} · score {float(s.get('score', 0.0)):.3f}", style="dim")
+    return out
 
 
 def last_code_block(markdown: str) -> str | None:

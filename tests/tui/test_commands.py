@@ -29,7 +29,7 @@ async def test_export_markdown_and_json(make_app, tmp_path):
         await pilot.press("enter")
         files = await wait_until(pilot, lambda: len(list(tmp_path.glob("podtalk-conversation-*"))) == 2
                                  and sorted(tmp_path.glob("podtalk-conversation-*")))
-        notice = " ".join(str(n.source) for n in app.query("NoticeView"))
+        notice = " ".join(n.markdown_text for n in app.query("NoticeView"))
         assert all(str(f) in notice for f in files)
     data = json.loads(next(f for f in files if f.suffix == ".json").read_text(encoding="utf-8"))
     roles = [t["role"] for t in data["turns"]]
@@ -64,7 +64,7 @@ async def test_palette_commands(make_app, tmp_path, _isolated_state):
         await _palette(pilot, "export json")
         await wait_until(pilot, lambda: list(tmp_path.glob("podtalk-conversation-*.json")), what="export")
         await _palette(pilot, "topics")
-        await wait_until(pilot, lambda: any("service-clusterip" in str(n.source) for n in app.query("NoticeView")))
+        await wait_until(pilot, lambda: any("service-clusterip" in n.markdown_text for n in app.query("NoticeView")))
         was_dark = app.current_theme.dark
         await _palette(pilot, "toggle light")
         assert app.current_theme.dark is not was_dark
@@ -101,7 +101,7 @@ async def test_help_screen_and_unknown_command(make_app):
         await wait_until(pilot, lambda: app.screen.__class__.__name__ != "HelpScreen")
         app.prompt.text = "/frobnicate"
         await pilot.press("enter")
-        await wait_until(pilot, lambda: any("Unknown command" in str(n.source) for n in app.query("NoticeView")))
+        await wait_until(pilot, lambda: any("Unknown command" in n.markdown_text for n in app.query("NoticeView")))
 
 
 def test_every_binding_has_an_id():

@@ -67,7 +67,7 @@ async def test_history_saved_every_turn_and_restored(make_app, _isolated_state):
         await wait_until(pilot, lambda: again.query("AnswerView"))
         restored = again.query_one("AnswerView")
         assert "clusterIP" in restored.markdown_text
-        assert "2 turn(s)" in str(again.query("NoticeView").last().source)
+        assert "2 turn(s)" in again.query("NoticeView").last().markdown_text
 
 
 async def test_corrupt_legacy_history_file_is_ignored(make_app, _isolated_state):

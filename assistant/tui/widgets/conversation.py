@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Collapsible, DataTable, Markdown, Static
+from textual.widgets import Collapsible, DataTable, Static
 
 from assistant.tui import render
 from assistant.tui.i18n import t
@@ -131,11 +132,19 @@ class QuestionView(MessageView, Static):
         self.turn_id = turn_id
 
 
-class NoticeView(MessageView, Markdown):
+def markdown_body(markdown: str, classes: str = "body") -> Static:
+    """Markdown shown by one ``Static`` (Rich's renderer): about four times cheaper to mount than
+    Textual's ``Markdown`` widget (measured 0.49 s vs 1.67 s for 20 answers on a busy 2-core machine),
+    which keeps a long conversation quick to open and to scroll back through."""
+    return Static(RichMarkdown(render.protect_markup(markdown), hyperlinks=True), classes=classes)
+
+
+class NoticeView(MessageView, Static):
     """Podtalk talking about itself: help, topics, tour steps, answers about a bundle."""
 
     def __init__(self, markdown: str, *, turn_id: int | None = None, kind: str = "notice") -> None:
-        super().__init__(render.protect_markup(markdown), classes=f"turn notice {kind}")
+        super().__init__(RichMarkdown(render.protect_markup(markdown), hyperlinks=True),
+                         classes=f"turn notice {kind}")
         self.markdown_text = markdown
         self.turn_id = turn_id
 
@@ -178,12 +187,12 @@ class AnswerView(MessageView, Vertical):
         sources = self.answer.get("sources") or []
         if self.note:
             yield Static(Text("ⓘ " + render.clean(self.note)), classes="note")
-        yield Markdown(render.protect_markup(render.without_suggestions(self.markdown_text)), classes="body")
+        yield markdown_body(render.without_suggestions(self.markdown_text))
         if self.choices:
             yield Static(Text(t(lang, "answer.choices")), classes="choices-title")
             for n, (title, topic) in enumerate(self.choices, 1):
                 yield Choice(n, title, topic)
-        yield Collapsible(Markdown(render.sources_markdown(sources), classes="sources-list"),
+        yield Collapsible(Static(render.sources_text(sources), classes="sources-list"),
                           title=t(lang, "answer.sources", n=len(sources)), collapsed=True, classes="sources")
 
     async def set_answer(self, answer: dict[str, Any], note: str | None) -> None:
@@ -230,7 +239,11 @@ class InspectionView(MessageView, Vertical):
 
     def compose(self) -> ComposeResult:
         for severity, markdown in self._sections:
-            yield Markdown(render.protect_markup(markdown), classes=f"body sev-{severity}")
+            title, _, rest = markdown.partition("\n") if markdown.startswith("### ") else ("", "", markdown)
+            with Vertical(classes=f"section sev-{severity}"):
+                if title:
+                    yield Static(Text(title[4:]), classes="sev-title")
+                yield markdown_body(rest.strip())
         if self._rows:
             total = len(self.report.get("reach") or [])
             title = t(self.lang, "reach.title")
