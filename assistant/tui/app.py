@@ -410,8 +410,9 @@ class PodtalkApp(App[int]):
         turn = self.store.add_turn(Turn(role="answer", text=message.answer.get("answer", ""), answer=message.answer,
                                         note=message.note))
         message.view.turn_id = turn.id
+        following = self.conversation.following()
         await message.view.set_answer(message.answer, message.note)
-        self._reveal(message.view)
+        self._reveal(message.view, following)
         self._report_store_error()
 
     async def submit_manifest(self, text: str) -> None:
@@ -433,9 +434,10 @@ class PodtalkApp(App[int]):
     @guarded
     async def on_inspection_ready(self, message: InspectionReady) -> None:
         self.controller.remember_inspection(message.report)
+        following = self.conversation.following()
         view = await self._add_turn(Turn(role="inspection", report=message.report, lang=message.lang,
                                          hints=message.hints))
-        self._reveal(view)
+        self._reveal(view, following)
 
     @guarded
     async def on_work_failed(self, message: WorkFailed) -> None:
@@ -458,11 +460,11 @@ class PodtalkApp(App[int]):
             conv.scroll_end(animate=False)
         return widget
 
-    def _reveal(self, widget: Widget) -> None:
-        """A new answer, lesson or report: open it at its first line, or mark it "new" if the reader
-        is scrolled up reading something else."""
+    def _reveal(self, widget: Widget, following: bool) -> None:
+        """A new answer, lesson or report: open it at its first line if the reader was ``following``
+        the end of the conversation, else leave the view alone and show the "new" marker."""
         conv = self.conversation
-        if conv.is_anchored or conv.at_bottom:
+        if following:
             self.call_after_refresh(conv.show_from_top, widget)
         else:
             self.query_one(NewMarker).display = True
@@ -471,6 +473,7 @@ class PodtalkApp(App[int]):
         """Podtalk says something in the conversation (kept in the history unless ``keep=False``)."""
         if not markdown:
             return
+        following = self.conversation.following()
         if keep:
             turn = self.store.add_turn(Turn(role="notice", text=markdown))
             view = NoticeView(markdown, turn_id=turn.id, kind=kind)
@@ -478,7 +481,7 @@ class PodtalkApp(App[int]):
             view = NoticeView(markdown, kind=kind)
         await self.conversation.mount(view)
         if reveal:
-            self._reveal(view)
+            self._reveal(view, following)
         else:
             self.conversation.scroll_end(animate=False)
 

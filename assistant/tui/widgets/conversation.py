@@ -62,6 +62,15 @@ class Conversation(VerticalScroll):
     def at_bottom(self) -> bool:
         return self.scroll_y >= self.max_scroll_y - 1
 
+    def following(self) -> bool:
+        """True when the reader sees the end of the conversation (the last turn is on screen), so
+        something new may be shown; False when they scrolled up to read."""
+        last = self.children[-1] if self.children else None
+        if last is None:
+            return True
+        bottom_line = last.virtual_region.bottom - 1
+        return self.scroll_y <= bottom_line + 1 and bottom_line <= self.scroll_y + self.scrollable_content_region.height + 1
+
     def show_from_top(self, widget: Widget) -> None:
         """Show a new turn: stay at the bottom if it fits, else open it at its first line."""
         if widget.outer_size.height >= self.scrollable_content_region.height:
