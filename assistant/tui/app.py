@@ -32,7 +32,8 @@ from textual.widgets import Header
 
 from assistant.atomic import atomic_write_text
 from assistant.tui import render
-from assistant.tui.commands import BY_NAME, PodtalkCommands, slash_help
+from assistant.tui.commands import BY_NAME, slash_help
+from assistant.tui.palette import PodtalkCommands
 from assistant.tui.controller import LANGS, Cancelled, ChatController, RouteKind
 from assistant.tui.i18n import t, ui_lang
 from assistant.tui.store import Store, Turn

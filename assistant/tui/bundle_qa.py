@@ -32,12 +32,13 @@ def _names(report: dict[str, Any]) -> dict[str, set[str]]:
 
 
 def _mentioned(question: str, names: dict[str, set[str]]) -> list[str]:
-    """Names of the bundle the question mentions, in the order it mentions them."""
+    """Names of the bundle the question mentions, in the order it mentions them (a name said twice,
+    as in "can api reach api", counts twice)."""
     found: list[tuple[int, str]] = []
     lowered = question.lower()
     for m in _WORD.finditer(lowered):
         word = m.group(0).strip(".-")
-        if word in names and word not in [w for _, w in found]:
+        if word in names:
             found.append((m.start(), word))
     # Chinese text has no spaces: also look for names glued to CJK characters
     for name in names:
