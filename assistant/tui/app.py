@@ -316,7 +316,11 @@ class PodtalkApp(App[int]):
     # -- the core -----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="core", exit_on_error=False, description="load the podtalk core")
     def load_core(self) -> None:
-        self.controller.load_core(lambda key, ready, dense: self.post_message(CoreStatus(key, ready=ready, dense=dense)))
+        def progress(done: int, total: int) -> None:
+            self.post_message(Progress("index", done, total if done < total else 0))
+
+        self.controller.load_core(lambda key, ready, dense: self.post_message(CoreStatus(key, ready=ready, dense=dense)),
+                                  progress)
 
     @guarded
     def on_core_status(self, message: CoreStatus) -> None:
@@ -330,10 +334,14 @@ class PodtalkApp(App[int]):
         if message.total <= 0:
             self.status.progress = ""
             return
+        cancel = f" · {t(self.ui, 'progress.cancel')}" if message.what == "inspect" else ""
+        if message.total == 1:  # one step, no measure of progress: say what runs and how to stop it
+            self.status.progress = f"{t(self.ui, 'progress.' + message.what)}…{cancel}"
+            return
         width = 20
         filled = int(width * message.done / message.total)
         self.status.progress = (f"{t(self.ui, 'progress.' + message.what)} [{'█' * filled}{'░' * (width - filled)}] "
-                                f"{message.done}/{message.total} · {t(self.ui, 'progress.cancel')}")
+                                f"{message.done}/{message.total}{cancel}")
 
     # -- input --------------------------------------------------------------------------------------
     @guarded

@@ -126,8 +126,10 @@ class ChatController:
         return "zh" if self.lang == "zh" else "en"
 
     # -- the core ---------------------------------------------------------------------------------
-    def load_core(self, status: Callable[[str, bool, bool], None]) -> None:
-        """Load the KB and indexes (blocking: a worker calls it); ``status(text_key, ready, dense)``."""
+    def load_core(self, status: Callable[[str, bool, bool], None],
+                  progress: Callable[[int, int], None] | None = None) -> None:
+        """Load the KB and indexes (blocking: a worker calls it); ``status(text_key, ready, dense)``;
+        ``progress(done, total)`` while the search index is built (first start only)."""
         try:
             if self.assistant is None:
                 from assistant.engine import Assistant
@@ -141,6 +143,7 @@ class ChatController:
             return
         self.core_ready.set()
         status("status.lexical", False, False)
+        self.assistant.retriever.on_build_progress = progress
         try:
             self.assistant.retriever.warm_up(dense=True)
             self.dense_ready = bool(self.assistant.retriever.dense_ready)
