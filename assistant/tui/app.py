@@ -163,6 +163,7 @@ class PodtalkApp(App[int]):
         self._first_turn_id: int | None = None
         self._loading_older = False
         self._cancel_requested = False
+        self._core_status_key = "status.loading"
         theme = self.store.settings.get("theme", DARK_THEME)
         self.theme = theme if theme in self.available_themes else DARK_THEME
 
@@ -242,8 +243,7 @@ class PodtalkApp(App[int]):
         status = self.status
         status.ui_lang = ui
         status.lang = self.lang
-        if not status.readiness:
-            status.readiness = t(ui, "status.loading")
+        self._show_readiness()
         self.prompt.placeholder = t(ui, "prompt.placeholder")
         self.query_one(NewMarker).update(t(ui, "conversation.new"))
         self.sub_title = t(ui, "app.subtitle")
@@ -324,10 +324,14 @@ class PodtalkApp(App[int]):
 
     @guarded
     def on_core_status(self, message: CoreStatus) -> None:
+        self._core_status_key = message.key
+        self._show_readiness()
+        self.status.ready = message.ready
+
+    def _show_readiness(self) -> None:
         c = self.controller
         reason = c.degraded_reason or c.core_error or ""
-        self.status.readiness = render.clean(t(self.ui, message.key, reason=reason))
-        self.status.ready = message.ready
+        self.status.readiness = render.clean(t(self.ui, self._core_status_key, reason=reason))
 
     @guarded
     def on_progress(self, message: Progress) -> None:
