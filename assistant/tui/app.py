@@ -389,14 +389,14 @@ class PodtalkApp(App[int]):
             await self.submit_manifest(text)
         elif route.kind is RouteKind.DIAGNOSE:
             await self._add_turn(Turn(role="question", text=render.manifest_summary(text).replace("manifest", "output")))
-            await self.notice(self.controller.diagnose(text), reveal=True)
+            await self.notice(self.controller.diagnose(text), reveal=True, following=True)
         elif route.kind is RouteKind.TOUR:
             await self._add_turn(Turn(role="question", text=route.text))
-            await self.notice(render.clean(self.controller.tour_reply(route.text)), reveal=True)
+            await self.notice(render.clean(self.controller.tour_reply(route.text)), reveal=True, following=True)
             self._update_tour_status()
         elif route.kind is RouteKind.BUNDLE:
             await self._add_turn(Turn(role="question", text=route.text))
-            await self.notice(self.controller.bundle_answer(route.text), reveal=True, kind="bundle")
+            await self.notice(self.controller.bundle_answer(route.text), reveal=True, kind="bundle", following=True)
         else:
             await self.ask(route.text)
         self._report_store_error()
@@ -482,11 +482,16 @@ class PodtalkApp(App[int]):
         else:
             self.query_one(NewMarker).display = True
 
-    async def notice(self, markdown: str, *, keep: bool = True, reveal: bool = False, kind: str = "notice") -> None:
-        """Podtalk says something in the conversation (kept in the history unless ``keep=False``)."""
+    async def notice(self, markdown: str, *, keep: bool = True, reveal: bool = False, kind: str = "notice",
+                     following: bool | None = None) -> None:
+        """Podtalk says something in the conversation (kept in the history unless ``keep=False``).
+
+        ``following``: whether the reader is at the end (None: look); a reply to what they just
+        sent is always shown, since sending scrolled to the end.
+        """
         if not markdown:
             return
-        following = self.conversation.following()
+        following = self.conversation.following() if following is None else following
         if keep:
             turn = self.store.add_turn(Turn(role="notice", text=markdown))
             view = NoticeView(markdown, turn_id=turn.id, kind=kind)
@@ -580,12 +585,12 @@ class PodtalkApp(App[int]):
             titles = "; ".join(render.md_escape(e.title(lang)) for e in entries[:3])
             more = f" (+{len(entries) - 3})" if len(entries) > 3 else ""
             lines.append(f"- {titles}{more} (`{topic}`)")
-        await self.notice("\n".join(lines), keep=False, reveal=True)
+        await self.notice("\n".join(lines), keep=False, reveal=True, following=True)
 
     async def command_tour(self, *args: str) -> None:
         sub = args[0].lower() if args else ""
         text = self.controller.tour_command(sub)
-        await self.notice(render.clean(text or t(self.ui, "tour.not_running")), reveal=True)
+        await self.notice(render.clean(text or t(self.ui, "tour.not_running")), reveal=True, following=True)
         self._update_tour_status()
 
     def _update_tour_status(self) -> None:

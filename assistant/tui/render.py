@@ -129,7 +129,7 @@ def protect_markup(markdown: str) -> str:
     return "".join(p if i % 2 else _ANGLE.sub(r"\\<", p) for i, p in enumerate(parts))
 
 
-_SUGGESTION = re.compile(r"([^·\n]+?)\s*\(`([a-z0-9][a-z0-9-]*)`\)")
+_SUGGESTION = re.compile(r"([^·\n]+?)\s*[(（]`([a-z0-9][a-z0-9-]*)`[)）]")
 _SUGGESTION_LINE = re.compile(r"^(?:Related|相关|-\s)", re.IGNORECASE)
 _SUGGESTION_HEAD = re.compile(r"^(Related[^:]*:|相关[^：:]*[：:])\s*")
 

@@ -65,6 +65,7 @@ async def test_questions_about_the_inspected_bundle_and_ctrl_o_reopens_it(make_a
         await pilot.press("enter")
         await wait_until(pilot, lambda: len(app.query("NoticeView.bundle")) == 2)
         assert "api.shop.svc.cluster.local" in app.query("NoticeView.bundle").last().markdown_text
+        assert not app.query_one("#new-marker").display  # a reply to what you sent is shown, not flagged
         assert not answers(app)  # answered from the bundle, not the KB
         await pilot.press("ctrl+o")
         await wait_until(pilot, lambda: app.screen.__class__.__name__ == "ManifestScreen")

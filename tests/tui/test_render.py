@@ -59,6 +59,9 @@ def test_related_topics_and_closest_topics_become_numbered_choices():
                                       ("ClusterIP Service", "service-clusterip"),
                                       ("Endpoints vs EndpointSlice compared", "endpoints")]
     assert "Related:" not in render.without_suggestions(md)
+    zh = "回答。\n\n相关主题：Kubernetes 网络模型（`pod-network-model`） · CNI 是什么（`cni-what-is-cni`）\n"
+    assert render.suggestions(zh) == [("Kubernetes 网络模型", "pod-network-model"), ("CNI 是什么", "cni-what-is-cni")]
+    assert "相关主题" not in render.without_suggestions(zh)
 
 
 def test_report_sections_carry_their_severity():

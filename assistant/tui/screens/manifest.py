@@ -17,9 +17,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from assistant.tui.i18n import t
+from assistant.tui.widgets.footer import LocalizedFooter
 
 
 def _yaml_area(text: str) -> TextArea:
@@ -49,7 +50,7 @@ class ManifestScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static(t(self.lang, "manifest.title"), id="manifest-title")
         yield _yaml_area(self._initial)
-        yield Footer()
+        yield LocalizedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#manifest-text", TextArea).focus()
