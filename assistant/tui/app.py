@@ -234,6 +234,13 @@ class PodtalkApp(App[int]):
         # seconds and would otherwise delay it. Questions asked meanwhile wait for the lexical side.
         self.load_core()
 
+    def notify(self, message: str, *, title: str = "", severity: str = "information",  # type: ignore[override]
+               timeout: float | None = None, markup: bool = False) -> None:
+        """One toast at a time: a new one replaces the last instead of stacking up the screen.
+        Never markup: a path or a title like ``[x]`` is shown as typed."""
+        self.clear_notifications()
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def on_unmount(self) -> None:
         self.store.close()
 
@@ -388,7 +395,8 @@ class PodtalkApp(App[int]):
         elif route.kind is RouteKind.MANIFEST:
             await self.submit_manifest(text)
         elif route.kind is RouteKind.DIAGNOSE:
-            await self._add_turn(Turn(role="question", text=render.manifest_summary(text).replace("manifest", "output")))
+            await self._add_turn(Turn(role="question", text=t(self.ui, "diagnose.pasted", lines=text.count("\n") + 1,
+                                                              first=render.clean(text.strip().splitlines()[0])[:60])))
             await self.notice(self.controller.diagnose(text), reveal=True, following=True)
         elif route.kind is RouteKind.TOUR:
             await self._add_turn(Turn(role="question", text=route.text))
@@ -581,10 +589,11 @@ class PodtalkApp(App[int]):
             return
         lang = self.controller.answer_lang
         lines = [t(self.ui, "topics.title"), ""]
-        for n, (topic, entries) in enumerate(assistant.kb.topics().items(), 1):
-            titles = "; ".join(render.md_escape(e.title(lang)) for e in entries[:3])
+        for topic, entries in assistant.kb.topics().items():
+            first, others = entries[0], entries[1:3]
+            also = "; ".join(render.md_escape(e.title(lang)) for e in others)
             more = f" (+{len(entries) - 3})" if len(entries) > 3 else ""
-            lines.append(f"- {titles}{more} (`{topic}`)")
+            lines.append(f"- {render.md_escape(first.title(lang))} (`{topic}`)" + (f" · {also}{more}" if also else ""))
         await self.notice("\n".join(lines), keep=False, reveal=True, following=True)
 
     async def command_tour(self, *args: str) -> None:

@@ -123,3 +123,19 @@ async def test_two_windows_on_one_database(make_app, _isolated_state):
             first = third.prompt.text
             await tp.press("up")
             assert {first, third.prompt.text} == {"what is a headless service", "what is kube-proxy"}
+
+
+async def test_topics_are_numbered_and_selectable(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_ready(pilot)
+        app.prompt.text = "/topics"
+        await pilot.press("enter")
+        notice = await wait_until(pilot, lambda: [n for n in app.query("NoticeView") if len(n.choices) > 3])
+        title = notice[-1].choices[1][0]
+        notice[-1].focus()
+        await pilot.pause()
+        await pilot.press("2")
+        view = await wait_until(pilot, lambda: answers(app), what="topic asked")
+        assert app.query("QuestionView").last().markdown_text == title
+        assert view[-1].answer["sources"]

@@ -155,6 +155,8 @@ class NoticeView(MessageView, Static):
         super().__init__(RichMarkdown(render.protect_markup(markdown), hyperlinks=True),
                          classes=f"turn notice {kind}")
         self.markdown_text = markdown
+        self.choices = render.suggestions(markdown)
+        """Numbered entries (``/topics``, closest topics): a number key on the focused notice asks one."""
         self.turn_id = turn_id
 
 
