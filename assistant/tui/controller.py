@@ -150,6 +150,8 @@ class ChatController:
         except Exception as exc:  # noqa: BLE001 - dense is optional: lexical answers go on, and we say why
             self.core_error = f"{type(exc).__name__}: {exc}"
             self.dense_ready = False
+        finally:
+            self.assistant.retriever.on_build_progress = None  # the build is over; drop the window's callback
         status("status.ready" if self.dense_ready else "status.degraded", True, self.dense_ready)
 
     @property
