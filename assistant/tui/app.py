@@ -727,11 +727,13 @@ class PodtalkApp(App[int]):
         self.copy_to_clipboard(text)
         self.notify(t(self.ui, key, n=len(text)))
 
-    def command_lang(self, *args: str) -> None:
+    async def command_lang(self, *args: str) -> None:
         self.controller.set_lang(args[0].lower() if args else None)
         self.store.set_setting("lang", self.lang)
         self._apply_language()
         self._update_tour_status()
+        if not self.store.count_turns():  # only the welcome is shown: say it again in the new language
+            await self._show_conversation()
         self.notify(t(self.ui, "toast.lang", lang=self.lang))
 
     def command_theme(self, *args: str) -> None:
@@ -765,8 +767,8 @@ class PodtalkApp(App[int]):
         await self.command_copy()
 
     @guarded
-    def action_toggle_lang(self) -> None:
-        self.command_lang()
+    async def action_toggle_lang(self) -> None:
+        await self.command_lang()
 
     @guarded
     def action_toggle_theme(self) -> None:

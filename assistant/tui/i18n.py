@@ -37,7 +37,7 @@ def languages() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in STRINGS_DIR.glob("*.yaml")))
 
 
-def t(lang: str, key: str, **values: Any) -> str:
+def t(lang: str, key: str, /, **values: Any) -> str:
     """The string ``key`` in ``lang`` (English if missing), formatted with ``values``."""
     text = catalogue(lang).get(key) or catalogue(FALLBACK).get(key) or key
     return text.format(**values) if values else text

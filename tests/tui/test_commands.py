@@ -183,3 +183,16 @@ async def test_user_keymap_rebinds_by_binding_id(make_app, _isolated_state):
         await pilot.press("f5")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_lang_zh_relabels_the_interface_without_an_error(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.prompt.text = "/lang zh"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.ui == "zh" and "欢迎" in app.query("NoticeView").last().markdown_text)
+        assert not app.query("ErrorView")
+        assert "询问" in app.prompt.placeholder and "语言" in app.status.render().plain
+        await pilot.press("f3")  # zh -> auto: English again
+        await wait_until(pilot, lambda: app.ui == "en" and "Welcome" in app.query("NoticeView").last().markdown_text)
+        assert not app.query("ErrorView")
