@@ -196,3 +196,16 @@ async def test_lang_zh_relabels_the_interface_without_an_error(make_app):
         await pilot.press("f3")  # zh -> auto: English again
         await wait_until(pilot, lambda: app.ui == "en" and "Welcome" in app.query("NoticeView").last().markdown_text)
         assert not app.query("ErrorView")
+
+
+def test_every_interface_string_the_code_asks_for_is_in_every_catalogue():
+    import re
+
+    from assistant.tui.i18n import STRINGS_DIR, catalogue, languages
+
+    code = "".join(p.read_text(encoding="utf-8") for p in STRINGS_DIR.parent.rglob("*.py"))
+    keys = {m.group(1) for m in re.finditer(r"""\bt\([^,()]+,\s*["']([a-z_.]+[a-z_])["']""", code)}
+    keys |= {f"progress.{what}" for what in ("index", "inspect")}
+    assert len(keys) > 40
+    for lang in languages():
+        assert not keys - set(catalogue(lang)), (lang, sorted(keys - set(catalogue(lang))))
