@@ -263,7 +263,7 @@ class PodtalkApp(App[int]):
         conv = self.conversation
         await conv.remove_children()
         turns = self.store.recent_turns(FIRST_PAGE)
-        self.controller.restore(turns)
+        self.controller.restore()
         self._first_turn_id = turns[0].id if turns else None
         conv.has_older = bool(turns) and len(turns) == FIRST_PAGE
         if not turns:
@@ -294,7 +294,7 @@ class PodtalkApp(App[int]):
             return InspectionView(turn.report or {}, lang=turn.lang, hints=turn.hints, turn_id=tid)
         if turn.role == "error":
             return ErrorView(turn.text, turn_id=tid)
-        return NoticeView(turn.text, turn_id=tid)
+        return NoticeView(turn.text, turn_id=tid, kind=turn.kind or "notice")
 
     @guarded
     async def on_conversation_load_older(self, _: Conversation.LoadOlder) -> None:
@@ -501,7 +501,7 @@ class PodtalkApp(App[int]):
             return
         following = self.conversation.following() if following is None else following
         if keep:
-            turn = self.store.add_turn(Turn(role="notice", text=markdown))
+            turn = self.store.add_turn(Turn(role="notice", text=markdown, kind=kind))
             view = NoticeView(markdown, turn_id=turn.id, kind=kind)
         else:
             view = NoticeView(markdown, kind=kind)

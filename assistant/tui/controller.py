@@ -213,22 +213,15 @@ class ChatController:
     def remember_inspection(self, report: dict[str, Any]) -> None:
         self.last_report = report
 
-    def restore(self, turns: list[Turn]) -> None:
-        """Pick up the last manifest and report of a reloaded conversation."""
-        for turn in turns:
-            if turn.role == "manifest" and turn.manifest:
-                self.last_manifest = turn.manifest
-            elif turn.role == "inspection" and turn.report:
-                self.last_report = turn.report
+    def restore(self) -> None:
+        """Pick up the last manifest and report of a reloaded conversation, however far back."""
+        manifest, report = self.store.last_of("manifest"), self.store.last_of("inspection")
+        self.last_manifest = manifest.manifest or "" if manifest else ""
+        self.last_report = report.report if report else None
 
     def last_stored_manifest(self) -> str:
-        """The manifest Ctrl+O reopens: this session's, else the newest one stored in the conversation."""
-        if self.last_manifest:
-            return self.last_manifest
-        for turn in reversed(self.store.all_turns()):
-            if turn.role == "manifest" and turn.manifest:
-                return turn.manifest
-        return ""
+        """The manifest Ctrl+O reopens: the last one inspected in this conversation."""
+        return self.last_manifest
 
     # -- the tour ---------------------------------------------------------------------------------
     @property

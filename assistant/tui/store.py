@@ -99,10 +99,12 @@ class Turn:
     hints: dict[str, str] = field(default_factory=dict)
     manifest: str | None = None
     """The inspected text (role ``manifest``), capped."""
+    kind: str = ""
+    """A notice's kind (``bundle`` for an answer about the inspected manifest), for its style."""
     id: int | None = None
     """Row id once stored (monotonic across windows)."""
 
-    _DATA_FIELDS = ("answer", "note", "report", "lang", "hints", "manifest")
+    _DATA_FIELDS = ("answer", "note", "report", "lang", "hints", "manifest", "kind")
 
     def to_dict(self) -> dict[str, Any]:
         """The export shape (``/export json``): role, text, time and whatever the role carries."""
@@ -127,10 +129,11 @@ class Turn:
                    note=data.get("note") if isinstance(data.get("note"), str) else None,
                    report=data.get("report") if isinstance(data.get("report"), dict) else None,
                    lang=str(data.get("lang") or "en"), hints=hints,
-                   manifest=data.get("manifest") if isinstance(data.get("manifest"), str) else None)
+                   manifest=data.get("manifest") if isinstance(data.get("manifest"), str) else None,
+                   kind=str(data.get("kind") or ""))
 
     def _data_json(self) -> str:
-        return json.dumps({n: getattr(self, n) for n in self._DATA_FIELDS if getattr(self, n) not in (None, {})},
+        return json.dumps({n: getattr(self, n) for n in self._DATA_FIELDS if getattr(self, n) not in (None, {}, "")},
                           ensure_ascii=False)
 
 
@@ -491,6 +494,17 @@ class Store:
                 self._failed("read the conversation", exc)
                 return []
         return [self._turn_from_row(r) for r in reversed(rows)]
+
+    def last_of(self, role: Role) -> Turn | None:
+        """The newest turn of ``role`` in this conversation (the last manifest, the last report)."""
+        with self._lock:
+            try:
+                row = self.db.execute("SELECT id, role, text, data, time FROM turns WHERE conversation=? AND "
+                                      "cleared IS NULL AND role=? ORDER BY id DESC LIMIT 1",
+                                      (self.conversation_id, role)).fetchone()
+            except sqlite3.Error:
+                return None
+        return self._turn_from_row(row) if row else None
 
     def all_turns(self) -> list[Turn]:
         """Every turn of this window's conversation (for export), oldest first."""

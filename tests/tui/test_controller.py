@@ -85,3 +85,18 @@ def test_tour_takes_answers_but_lets_questions_through(tmp_path, monkeypatch):
 def test_is_question():
     assert is_question("what is a service?") and is_question("?kube-proxy")
     assert not is_question("b") and not is_question("next") and not is_question("web.shop.svc.cluster.local")
+
+
+def test_a_reloaded_conversation_remembers_its_last_manifest_however_far_back(tmp_path, assistant, shop_manifest):
+    from assistant.tui.store import Turn
+
+    first = _controller(tmp_path, assistant)
+    first.store.add_turn(first.manifest_turn(shop_manifest))
+    first.store.add_turn(Turn(role="inspection", report=first.inspect(shop_manifest).report))
+    for i in range(30):
+        first.store.add_turn(Turn(role="question", text=f"q{i}"))
+    first.store.close()
+    again = ChatController(Store.load(tmp_path), assistant=assistant)
+    again.restore()
+    assert again.last_stored_manifest() == shop_manifest
+    assert again.route("what DNS name does api get?").kind is RouteKind.BUNDLE
