@@ -33,6 +33,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="podtalk", description="Learn and check how Kubernetes pods communicate.")
+    parser.add_argument("--version", action="version", version=f"podtalk {_version()}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("chat", help="open the chat UI (the default)")
@@ -92,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    if not argv or argv[0].startswith("--") and argv[0] not in ("-h", "--help"):
+    if not argv or argv[0].startswith("--") and argv[0] not in ("-h", "--help", "--version"):
         argv = ["chat", *argv]
     args = parser.parse_args(argv)
     if not os.environ.get("PODTALK_DEBUG"):
@@ -114,6 +115,31 @@ def main(argv: list[str] | None = None) -> int:
         print(f"podtalk: internal error: {type(exc).__name__}: {strip_unsafe(str(exc))} (set PODTALK_DEBUG=1 for details)",
               file=sys.stderr)
         return EXIT_USAGE
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("podtalk")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _progress_bar(label: str, stream: TextIO = sys.stderr):
+    """A ``(done, total)`` callback drawing one self-updating line on a terminal (silent otherwise)."""
+    if not stream.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        stream.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return report
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
@@ -191,6 +217,7 @@ def cmd_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from assistant.answering.sanitize import json_safe
 
     assistant = Assistant(cluster_domain=args.cluster_domain, namespace=args.namespace)
+    assistant.retriever.on_build_progress = _progress_bar("podtalk: building the search index (first run only)")
     fmt = args.format
     if fmt == "json" and len(questions) > 1:
         fmt = "jsonl"
@@ -215,6 +242,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     kb = load_kb()
     retriever = Retriever(kb, rebuild=args.rebuild)
+    retriever.on_build_progress = _progress_bar("podtalk: building the search index")
     data = retriever.data()
     from assistant.answering.compose import warm_token_table
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -90,9 +91,10 @@ class Retriever:
         self._members: np.ndarray | None = None  # (entries x max vectors) vector rows, -1 padded
         self.symptom_entries = np.array([bool(e.data.get("steps")) for e in kb.entries], dtype=np.float32)
         self._expander: QueryExpander | None = None
-        self.progress: Any = None
-        """Called as ``progress(done, total)`` while an index build encodes the KB (None: silent)."""
         self._scope = None
+        self.on_build_progress: Callable[[int, int], None] | None = None
+        """Called with (texts encoded, texts to encode) while the index is built (texts whose embedding
+        is remembered are not encoded again): the chat and the CLI show a progress bar. None: silent."""
 
     # -- loading ---------------------------------------------------------------------------
     def _model_id(self) -> str:
@@ -122,7 +124,7 @@ class Retriever:
             from assistant.retrieval.embedding_cache import encode_with_cache
 
             vectors = encode_with_cache([t.text for t in texts], enc.encode, cache_dir(), self._model_id(),
-                                        progress=self.progress)
+                                        progress=self.on_build_progress)
         return IndexData(vectors=vectors, rows=[t.entry_index for t in texts], bm25=self._bm25_weights(),
                          key=key, path=None)
 

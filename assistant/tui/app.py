@@ -1,13 +1,16 @@
-"""The podtalk chat app: the conversation, the prompt, the status bar, commands and persistence.
+"""The podtalk chat app: layout, keys, workers and wiring around :class:`ChatController`.
 
-Startup paints first: the core (KB, BM25, the embedding model, faiss, jieba) loads in a thread
-worker; questions asked before the model is ready are answered lexically and say so. Workers never
-touch widgets: they post typed messages and the handlers below update the screen. Every handler is
-wrapped by :func:`guarded`, so an exception becomes an error turn in the conversation and the app
-keeps running. The conversation is saved after every turn (:mod:`assistant.tui.store`).
+Startup paints first: only the last page of the conversation is read from SQLite and mounted
+(older turns load as you scroll up), and the core (KB, BM25, the embedding model, faiss, jieba)
+loads in a thread worker; questions asked before the model is ready are answered lexically and say
+so. Workers never touch widgets: they post typed messages and the handlers below update the screen.
+Every handler is wrapped by :func:`guarded`, so an exception becomes an error turn in the
+conversation and the app keeps running. Each turn is committed to the database as it happens
+(:mod:`assistant.tui.store`).
 
-The UI holds no retrieval or inspection logic: it calls ``Assistant.ask`` and ``inspect_text``,
-the same core as the CLI.
+What to do with an input is decided by the Textual-free controller (:mod:`assistant.tui.controller`);
+the commands come from one table (:mod:`assistant.tui.commands`); every word shown comes from the
+catalogue of the interface language (:mod:`assistant.tui.i18n`).
 """
 
 from __future__ import annotations
@@ -15,33 +18,41 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import threading
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Footer, Header
+from textual.widget import Widget
+from textual.widgets import Header
 
-from assistant.tui import render
-from assistant.tui.commands import BY_NAME, PodtalkCommands, parse_slash, slash_help
 from assistant.atomic import atomic_write_text
-from assistant.tui.store import Store
-from assistant.tui.widgets import (AnswerView, Conversation, ErrorView, InspectionView, NoticeView, PromptArea,
-                                   QuestionView, StatusBar)
+from assistant.tui import render
+from assistant.tui.commands import BY_NAME, slash_help
+from assistant.tui.palette import PodtalkCommands
+from assistant.tui.controller import LANGS, Cancelled, ChatController, RouteKind
+from assistant.tui.i18n import t, ui_lang
+from assistant.tui.store import Store, Turn
+from assistant.tui.widgets import (AnswerView, Conversation, ErrorView, InspectionView, LocalizedFooter, MessageView,
+                                   NewMarker, NoticeView, PromptArea, QuestionView, StatusBar, TurnAction)
+
+if TYPE_CHECKING:
+    from assistant.engine import Assistant
+    from assistant.tui.controller import Diagnoser
+    from assistant.tui.screens import ConversationChoice
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
-LANGS = ("auto", "en", "zh")
-CORE_TIMEOUT_S = 300.0
-MAX_STORED_MANIFEST = 200_000
-WELCOME = ("**Welcome to podtalk.** Ask how pods communicate (English or 中文), e.g. _what is a headless "
-           "service_ or _Pod 之间如何通信？_, or paste a manifest to see what it creates and who can reach whom. "
-           "`/help` or F1 for keys and commands, `/tour` for a guided tour.")
+FIRST_PAGE = 8
+"""Turns mounted before the first paint (about a screenful): start-up does not grow with the history."""
+PAGE = 20
+"""Turns mounted each time the reader scrolls to the top."""
+MESSAGE_KEYS = frozenset({"c", "k", "r", *"123456789"})
+"""Printable keys a focused message keeps (its actions); any other printable key goes to the prompt."""
 
 
 def guarded(method):
@@ -66,13 +77,23 @@ def guarded(method):
 
 # -- messages from workers ----------------------------------------------------------------------------
 class CoreStatus(Message):
-    """The core's readiness changed."""
+    """The core's readiness changed (``key`` is an i18n key)."""
 
-    def __init__(self, text: str, *, ready: bool, dense: bool) -> None:
+    def __init__(self, key: str, *, ready: bool, dense: bool) -> None:
         super().__init__()
-        self.text = text
+        self.key = key
         self.ready = ready
         self.dense = dense
+
+
+class Progress(Message):
+    """A long operation advanced: ``done`` of ``total`` (``total`` 0: finished)."""
+
+    def __init__(self, what: str, done: int, total: int) -> None:
+        super().__init__()
+        self.what = what
+        self.done = done
+        self.total = total
 
 
 class AnswerReady(Message):
@@ -114,48 +135,60 @@ class PodtalkApp(App[int]):
         Binding("f1", "help", "Help", id="app.help"),
         Binding("f2", "copy_last", "Copy", id="app.copy"),
         Binding("f3", "toggle_lang", "Lang", id="app.lang"),
-        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme"),
+        Binding("ctrl+n", "chats", "Chats", id="app.chats"),
+        Binding("ctrl+r", "history_search", "History", id="app.history"),
         Binding("ctrl+o", "open_manifest", "Manifest", id="app.manifest"),
-        Binding("ctrl+s", "export('md')", "Export", id="app.export"),
-        Binding("ctrl+l", "clear", "Clear", id="app.clear", show=False),
+        Binding("ctrl+s", "export('md')", "Export", id="app.export", show=False),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme", show=False),
+        Binding("ctrl+l", "redraw", "Redraw", id="app.redraw", show=False),
         Binding("ctrl+home", "scroll_conversation('home')", "Top", id="app.scroll_home", show=False),
         Binding("ctrl+end", "scroll_conversation('end')", "Bottom", id="app.scroll_end", show=False),
-        Binding("escape", "focus_prompt", "Prompt", id="app.focus_prompt", show=False),
+        Binding("escape", "escape", "Prompt", id="app.escape", show=False),
     ]
 
     def __init__(self, *, lang: str | None = None, namespace: str = "default", cluster_domain: str = "cluster.local",
-                 manifest: str | None = None, start_tour: bool = False, assistant: Any = None,
-                 state_dir: Path | None = None) -> None:
+                 manifest: str | None = None, start_tour: bool = False, assistant: Assistant | None = None,
+                 state_dir: Path | None = None, diagnoser: Diagnoser | None = None) -> None:
         self._t0 = time.perf_counter()
         super().__init__()
         self.store = Store.load(state_dir)
-        self.lang = lang if lang in LANGS and lang != "auto" else self.store.settings.get("lang", "auto")
-        if self.lang not in LANGS:
-            self.lang = "auto"
-        self.namespace = namespace
-        self.cluster_domain = cluster_domain
-        self.assistant = assistant
-        self.dense_ready = False
-        self.core_ready = threading.Event()
-        self.core_error: str | None = None
-        self.context: Any = None
-        self._ask_lock = threading.Lock()
+        saved = self.store.settings.get("lang", "auto")
+        chosen = lang if lang in LANGS and lang != "auto" else saved
+        self.controller = ChatController(self.store, namespace=namespace, cluster_domain=cluster_domain,
+                                         assistant=assistant, lang=chosen, diagnoser=diagnoser)
         self.pending_manifest = manifest
         self.start_tour = start_tour
-        self.tour: Any = None
+        self.first_paint_ms: float | None = None
+        """Milliseconds from construction to the first paint (the start-up benchmark reads it)."""
+        self._first_turn_id: int | None = None
+        self._loading_older = False
+        self._cancel_requested = False
+        self._core_status_key = "status.loading"
         theme = self.store.settings.get("theme", DARK_THEME)
         self.theme = theme if theme in self.available_themes else DARK_THEME
 
-    # -- layout -------------------------------------------------------------------------------------
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Conversation(id="conversation")
-        yield StatusBar(id="status")
-        prompt = PromptArea(id="prompt", prompt_history=self.store.history,
-                            placeholder="Ask about pod networking (English or 中文), paste a manifest, or /help")
-        prompt.cursor_blink = False
-        yield prompt
-        yield Footer()
+    # -- small accessors ----------------------------------------------------------------------------
+    @property
+    def lang(self) -> str:
+        """The answer language setting (``auto``, ``en``, ``zh``)."""
+        return self.controller.lang
+
+    @property
+    def ui(self) -> str:
+        """The interface language."""
+        return ui_lang(self.controller.lang)
+
+    @property
+    def assistant(self) -> Assistant | None:
+        return self.controller.assistant
+
+    @property
+    def context(self):
+        return self.controller.context
+
+    @property
+    def dense_ready(self) -> bool:
+        return self.controller.dense_ready
 
     @property
     def conversation(self) -> Conversation:
@@ -169,14 +202,25 @@ class PodtalkApp(App[int]):
     def prompt(self) -> PromptArea:
         return self.query_one("#prompt", PromptArea)
 
+    # -- layout -------------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Conversation(id="conversation")
+        yield NewMarker(t(self.ui, "conversation.new"), id="new-marker")
+        yield StatusBar(id="status")
+        prompt = PromptArea(id="prompt", history=lambda: self.store.history, placeholder=t(self.ui, "prompt.placeholder"))
+        prompt.cursor_blink = False
+        yield prompt
+        yield LocalizedFooter()
+
     @guarded
     async def on_mount(self) -> None:
-        self.status.lang = self.lang
+        self._apply_language()
         if self.store.keymap:
             self.set_keymap(self.store.keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        await self._restore_conversation()
-        self.load_core()
+        await self._show_conversation()
+        self._report_store_error()
         if self.pending_manifest:
             manifest, self.pending_manifest = self.pending_manifest, None
             await self.submit_manifest(manifest)
@@ -184,77 +228,139 @@ class PodtalkApp(App[int]):
             await self.run_command("tour", [])
 
     def on_ready(self) -> None:
-        self.log.info(f"podtalk: first paint after {(time.perf_counter() - self._t0) * 1000:.0f} ms")
+        self.first_paint_ms = (time.perf_counter() - self._t0) * 1000
+        self.log.info(f"podtalk: first paint after {self.first_paint_ms:.0f} ms")
+        # After the first paint: the core's imports (numpy, faiss, jieba, the model) hold the GIL for
+        # seconds and would otherwise delay it. Questions asked meanwhile wait for the lexical side.
+        self.load_core()
 
-    async def _restore_conversation(self) -> None:
-        widgets = [w for turn in self.store.turns if (w := self._widget_for(turn)) is not None]
-        if not widgets:
-            await self.conversation.mount(NoticeView(WELCOME))
-        else:
-            await self.conversation.mount_all(widgets)
-            await self.conversation.mount(NoticeView(
-                f"_restored {len(self.store.turns)} turn(s) from the last session · `/clear` starts afresh_"))
+    def notify(self, message: str, *, title: str = "", severity: str = "information",  # type: ignore[override]
+               timeout: float | None = None, markup: bool = False) -> None:
+        """One toast at a time: a new one replaces the last instead of stacking up the screen.
+        Never markup: a path or a title like ``[x]`` is shown as typed."""
+        self.clear_notifications()
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
-    def _widget_for(self, turn: dict[str, Any]):
-        role = turn.get("role")
-        if role == "question":
-            return QuestionView(turn.get("text", ""))
-        if role == "manifest":
-            return QuestionView(turn.get("text", ""), prefix="❯ 📄 ")
-        if role == "answer":
-            return AnswerView(turn.get("answer") or {}, turn.get("note"))
-        if role == "inspection":
-            return InspectionView(turn.get("report") or {}, lang=turn.get("lang", "en"), hints=turn.get("hints"))
-        if role == "notice":
-            return NoticeView(turn.get("text", ""))
-        if role == "error":
-            return ErrorView(turn.get("text", ""))
-        return None
+    def on_unmount(self) -> None:
+        self.store.close()
+
+    def _apply_language(self) -> None:
+        """Relabel everything the interface says (``/lang`` may have changed it)."""
+        ui = self.ui
+        status = self.status
+        status.ui_lang = ui
+        status.lang = self.lang
+        self._show_readiness()
+        self.prompt.placeholder = t(ui, "prompt.placeholder")
+        self.query_one(NewMarker).update(t(ui, "conversation.new"))
+        self.sub_title = t(ui, "app.subtitle")
+        footer = self.query_one(LocalizedFooter)
+        footer.call_later(footer.recompose)
+
+    # -- showing stored turns -----------------------------------------------------------------------
+    async def _show_conversation(self) -> None:
+        """Mount the last page of this window's conversation (the rest loads on scroll-up)."""
+        conv = self.conversation
+        await conv.remove_children()
+        turns = self.store.recent_turns(FIRST_PAGE)
+        self.controller.restore()
+        self._first_turn_id = turns[0].id if turns else None
+        conv.has_older = bool(turns) and len(turns) == FIRST_PAGE
+        if not turns:
+            await conv.mount(NoticeView(t(self.ui, "welcome")))
+            return
+        await conv.mount_all([self._widget_for(turn) for turn in turns])
+        total = self.store.count_turns()
+        await conv.mount(NoticeView(t(self.ui, "restored", n=total, title=render.md_escape(self.store.title()))))
+        conv.anchor()
+        conv.scroll_end(animate=False)
+        self.set_timer(0.5, self._fill_screen)
+
+    def _fill_screen(self) -> None:
+        """A first page shorter than the screen cannot be scrolled up: load older turns now."""
+        conv = self.conversation
+        if conv.has_older and conv.max_scroll_y <= 0:
+            conv.post_message(Conversation.LoadOlder())
+
+    def _widget_for(self, turn: Turn) -> Widget:
+        tid = turn.id
+        if turn.role == "question":
+            return QuestionView(turn.text, turn_id=tid)
+        if turn.role == "manifest":
+            return QuestionView(turn.text, prefix="❯ 📄 ", turn_id=tid)
+        if turn.role == "answer":
+            return AnswerView(turn.answer or {}, turn.note, lang=self.ui, turn_id=tid)
+        if turn.role == "inspection":
+            return InspectionView(turn.report or {}, lang=turn.lang, hints=turn.hints, turn_id=tid)
+        if turn.role == "error":
+            return ErrorView(turn.text, turn_id=tid)
+        return NoticeView(turn.text, turn_id=tid, kind=turn.kind or "notice")
+
+    @guarded
+    async def on_conversation_load_older(self, _: Conversation.LoadOlder) -> None:
+        conv = self.conversation
+        if self._loading_older or not conv.has_older or self._first_turn_id is None:
+            return
+        self._loading_older = True
+        try:
+            turns = self.store.recent_turns(PAGE, before=self._first_turn_id)
+            conv.has_older = len(turns) == PAGE
+            if not turns:
+                return
+            self._first_turn_id = turns[0].id
+            anchor = conv.children[0] if conv.children else None
+            await conv.mount_all([self._widget_for(turn) for turn in turns], before=0)
+            if anchor is not None:  # keep what the reader was looking at in place
+                self.call_after_refresh(conv.scroll_to_widget, anchor, top=True, animate=False)
+            self.set_timer(0.5, self._fill_screen)
+        finally:
+            self._loading_older = False
+
+    @guarded
+    def on_conversation_scrolled_to_bottom(self, _: Conversation.ScrolledToBottom) -> None:
+        self.query_one(NewMarker).display = False
 
     # -- the core -----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="core", exit_on_error=False, description="load the podtalk core")
     def load_core(self) -> None:
-        try:
-            if self.assistant is None:
-                from assistant.engine import Assistant
+        def progress(done: int, total: int) -> None:
+            self.post_message(Progress("index", done, total if done < total else 0))
 
-                self.assistant = Assistant(cluster_domain=self.cluster_domain, namespace=self.namespace)
-            self.assistant.retriever.warm_up(dense=False)
-        except Exception as exc:  # noqa: BLE001 - no KB: the UI still runs and says why
-            self.core_error = f"{type(exc).__name__}: {exc}"
-            self.core_ready.set()
-            self.post_message(CoreStatus(f"core failed to load: {self.core_error}", ready=False, dense=False))
-            return
-        self.core_ready.set()
-        self.post_message(CoreStatus("lexical retrieval ready · loading the embedding model…", ready=False, dense=False))
-        try:
-            self.assistant.retriever.warm_up(dense=True)
-            dense = bool(self.assistant.retriever.dense_ready)
-        except Exception:  # noqa: BLE001
-            dense = False
-        self.dense_ready = dense
-        reason = getattr(self.assistant.retriever, "degraded_reason", None)
-        text = "ready · hybrid retrieval (embeddings + BM25)" if dense else \
-            f"degraded · lexical retrieval only{f' ({reason})' if reason else ''}"
-        self.post_message(CoreStatus(text, ready=True, dense=dense))
+        self.controller.load_core(lambda key, ready, dense: self.post_message(CoreStatus(key, ready=ready, dense=dense)),
+                                  progress)
 
     @guarded
     def on_core_status(self, message: CoreStatus) -> None:
-        self.status.readiness = render.clean(message.text)
+        self._core_status_key = message.key
+        self._show_readiness()
         self.status.ready = message.ready
 
-    def _wait_core(self) -> Any:
-        if not self.core_ready.wait(CORE_TIMEOUT_S) or self.assistant is None:
-            raise RuntimeError(self.core_error or "the knowledge base did not load")
-        return self.assistant
+    def _show_readiness(self) -> None:
+        c = self.controller
+        reason = c.degraded_reason or c.core_error or ""
+        self.status.readiness = render.clean(t(self.ui, self._core_status_key, reason=reason))
+
+    @guarded
+    def on_progress(self, message: Progress) -> None:
+        if message.total <= 0:
+            self.status.progress = ""
+            return
+        cancel = f" · {t(self.ui, 'progress.cancel')}" if message.what == "inspect" else ""
+        if message.total == 1:  # one step, no measure of progress: say what runs and how to stop it
+            self.status.progress = f"{t(self.ui, 'progress.' + message.what)}…{cancel}"
+            return
+        width = 20
+        filled = int(width * message.done / message.total)
+        self.status.progress = (f"{t(self.ui, 'progress.' + message.what)} [{'█' * filled}{'░' * (width - filled)}] "
+                                f"{message.done}/{message.total}{cancel}")
 
     # -- input --------------------------------------------------------------------------------------
     @guarded
     def on_text_area_changed(self, event: PromptArea.Changed) -> None:
-        if event.text_area is not self.query_one("#prompt"):
+        if event.text_area is not self.prompt:
             return
         text = event.text_area.text
-        self.status.hint = "manifest recognised · Enter inspects it" if render.looks_like_manifest(text[:20000]) else ""
+        self.status.hint = t(self.ui, "hint.manifest") if render.looks_like_manifest(text[:20000]) else ""
 
     @guarded
     async def on_prompt_area_submitted(self, event: PromptArea.Submitted) -> None:
@@ -263,114 +369,153 @@ class PodtalkApp(App[int]):
         self.status.hint = ""
         await self.submit(text)
 
-    async def submit(self, text: str) -> None:
-        """Route one input: a ``/`` command, a tour answer, a manifest, or a question."""
-        if not text.strip():
+    def on_key(self, event: events.Key) -> None:
+        """Typing while the conversation (or a message in it) has focus goes to the prompt."""
+        focused = self.focused
+        if focused is None or focused is self.prompt or not event.is_printable or not event.character:
             return
-        command = parse_slash(text)
-        is_manifest = command is None and render.looks_like_manifest(text)
-        if not is_manifest:
+        if not (focused is self.conversation or self.conversation in focused.ancestors):
+            return
+        if isinstance(focused, MessageView) and event.key in MESSAGE_KEYS:
+            return
+        event.stop()
+        event.prevent_default()
+        self.prompt.focus()
+        self.prompt.insert(event.character)
+
+    async def submit(self, text: str) -> None:
+        """Route one input (see :meth:`ChatController.route`) and act on it."""
+        route = self.controller.route(text)
+        if route.kind is RouteKind.EMPTY:
+            return
+        if route.kind is not RouteKind.MANIFEST:
             self.store.remember_prompt(text.strip())
-        if command is not None:
-            await self.run_command(*command)
-        elif is_manifest:
+        if route.kind is RouteKind.COMMAND:
+            await self.run_command(route.command, list(route.args))
+        elif route.kind is RouteKind.MANIFEST:
             await self.submit_manifest(text)
-        elif self.tour is not None and getattr(self.tour, "active", False):
-            await self._tour_input(text)
+        elif route.kind is RouteKind.DIAGNOSE:
+            await self._add_turn(Turn(role="question", text=t(self.ui, "diagnose.pasted", lines=text.count("\n") + 1,
+                                                              first=render.clean(text.strip().splitlines()[0])[:60])))
+            await self.notice(self.controller.diagnose(text), reveal=True, following=True)
+        elif route.kind is RouteKind.TOUR:
+            await self._add_turn(Turn(role="question", text=route.text))
+            await self.notice(render.clean(self.controller.tour_reply(route.text)), reveal=True, following=True)
+            self._update_tour_status()
+        elif route.kind is RouteKind.BUNDLE:
+            await self._add_turn(Turn(role="question", text=route.text))
+            await self.notice(self.controller.bundle_answer(route.text), reveal=True, kind="bundle", following=True)
         else:
-            await self.ask(text)
+            await self.ask(route.text)
         self._report_store_error()
 
-    async def ask(self, text: str) -> None:
-        question = render.clean(text).strip()
+    async def ask(self, question: str) -> None:
         if not question:
             return
-        await self._add_turn({"role": "question", "text": question}, QuestionView(question))
-        view = AnswerView()
+        await self._add_turn(Turn(role="question", text=question))
+        view = AnswerView(lang=self.ui)
         await self.conversation.mount(view)
+        self.conversation.scroll_end(animate=False)
         self.answer_worker(view, question)
 
     @work(thread=True, group="answer", exit_on_error=False, description="answer a question")
     def answer_worker(self, view: AnswerView, question: str) -> None:
         try:
-            assistant = self._wait_core()
-            from assistant.engine import Context
-
-            with self._ask_lock:
-                if self.context is None:
-                    self.context = Context()
-                early = not self.dense_ready
-                answer = assistant.ask(question, lang=self.lang, allow_dense=not early, context=self.context)
-            data = answer.to_dict()
-            note = render.answer_note(data, lexical_early=early and not getattr(assistant.retriever, "degraded_reason", None))
-            self.post_message(AnswerReady(view, data, note))
+            result = self.controller.answer(question)
+            self.post_message(AnswerReady(view, result.answer, result.note))
         except Exception as exc:  # noqa: BLE001
             self.post_message(WorkFailed(exc, "answer", view))
 
     @guarded
     async def on_answer_ready(self, message: AnswerReady) -> None:
-        message.answer["answer"] = render.clean(message.answer.get("answer", ""))
+        turn = self.store.add_turn(Turn(role="answer", text=message.answer.get("answer", ""), answer=message.answer,
+                                        note=message.note))
+        message.view.turn_id = turn.id
+        following = self.conversation.following()
         await message.view.set_answer(message.answer, message.note)
-        turn = {"role": "answer", "text": message.answer.get("answer", ""), "answer": message.answer,
-                "note": message.note, "time": _now()}
-        self.store.add_turn(turn)
+        self._reveal(message.view, following)
         self._report_store_error()
 
     async def submit_manifest(self, text: str) -> None:
-        summary = render.manifest_summary(text)
-        turn = {"role": "manifest", "text": summary,
-                "manifest": text if len(text) <= MAX_STORED_MANIFEST else text[:MAX_STORED_MANIFEST]}
-        await self._add_turn(turn, QuestionView(summary, prefix="❯ 📄 "))
-        self.inspect_worker(text, "zh" if self.lang == "zh" else "en")
+        await self._add_turn(self.controller.manifest_turn(text))
+        self._cancel_requested = False
+        self.post_message(Progress("inspect", 0, 1))
+        self.inspect_worker(text)
 
     @work(thread=True, group="inspect", exit_on_error=False, description="inspect a manifest")
-    def inspect_worker(self, text: str, lang: str) -> None:
+    def inspect_worker(self, text: str) -> None:
         try:
-            from assistant.inspection import inspect_text
-            from assistant.inspection.command import max_bytes_from_env
-
-            report = inspect_text(text, namespace=self.namespace, cluster_domain=self.cluster_domain,
-                                  max_bytes=max_bytes_from_env())  # $PODTALK_MAX_BYTES, as for the CLI
-            hints: dict[str, str] = {}
-            if lang == "zh":
-                from assistant.inspection.catalog import load_catalog
-
-                catalog = load_catalog()
-                hints = {f.rule: catalog[f.rule].text("hint", "zh") for f in report.findings if f.rule in catalog}
-            self.post_message(InspectionReady(report.to_dict(), lang, hints))
-        except Exception as exc:  # noqa: BLE001 - ManifestError (too large, binary...) and bugs alike
+            result = self.controller.inspect(text, cancelled=lambda: self._cancel_requested)
+            self.post_message(InspectionReady(result.report, result.lang, result.hints))
+        except Exception as exc:  # noqa: BLE001 - ManifestError (too large, binary...), Cancelled and bugs alike
             self.post_message(WorkFailed(exc, "inspect"))
+        finally:
+            self.post_message(Progress("inspect", 0, 0))
 
     @guarded
     async def on_inspection_ready(self, message: InspectionReady) -> None:
-        turn = {"role": "inspection", "text": "", "report": message.report, "lang": message.lang,
-                "hints": message.hints, "time": _now()}
-        await self._add_turn(turn, InspectionView(message.report, lang=message.lang, hints=message.hints))
+        self.controller.remember_inspection(message.report)
+        following = self.conversation.following()
+        view = await self._add_turn(Turn(role="inspection", report=message.report, lang=message.lang,
+                                         hints=message.hints))
+        self._reveal(view, following)
 
     @guarded
     async def on_work_failed(self, message: WorkFailed) -> None:
         if message.view is not None and message.view.is_attached:
             await message.view.remove()
+        if isinstance(message.error, Cancelled):
+            self.notify(t(self.ui, "toast.cancelled"))
+            return
         self.report_exception(message.error, message.where)
 
     # -- conversation helpers ------------------------------------------------------------------------
-    async def _add_turn(self, turn: dict[str, Any], widget: Any) -> None:
-        turn.setdefault("time", _now())
+    async def _add_turn(self, turn: Turn) -> Widget:
+        """Store a turn and show it; a question is always scrolled into view."""
         self.store.add_turn(turn)
-        await self.conversation.mount(widget)
+        widget = self._widget_for(turn)
+        conv = self.conversation
+        await conv.mount(widget)
+        if turn.role in ("question", "manifest"):
+            conv.anchor()
+            conv.scroll_end(animate=False)
+        return widget
 
-    async def notice(self, markdown: str, *, keep: bool = True) -> None:
-        """Podtalk says something in the conversation (kept in the history unless ``keep=False``)."""
-        if keep:
-            await self._add_turn({"role": "notice", "text": markdown}, NoticeView(markdown))
+    def _reveal(self, widget: Widget, following: bool) -> None:
+        """A new answer, lesson or report: open it at its first line if the reader was ``following``
+        the end of the conversation, else leave the view alone and show the "new" marker."""
+        conv = self.conversation
+        if following:
+            self.call_after_refresh(conv.show_from_top, widget)
         else:
-            await self.conversation.mount(NoticeView(markdown))
+            self.query_one(NewMarker).display = True
+
+    async def notice(self, markdown: str, *, keep: bool = True, reveal: bool = False, kind: str = "notice",
+                     following: bool | None = None) -> None:
+        """Podtalk says something in the conversation (kept in the history unless ``keep=False``).
+
+        ``following``: whether the reader is at the end (None: look); a reply to what they just
+        sent is always shown, since sending scrolled to the end.
+        """
+        if not markdown:
+            return
+        following = self.conversation.following() if following is None else following
+        if keep:
+            turn = self.store.add_turn(Turn(role="notice", text=markdown, kind=kind))
+            view = NoticeView(markdown, turn_id=turn.id, kind=kind)
+        else:
+            view = NoticeView(markdown, kind=kind)
+        await self.conversation.mount(view)
+        if reveal:
+            self._reveal(view, following)
+        else:
+            self.conversation.scroll_end(animate=False)
 
     def report_exception(self, error: BaseException, where: str = "") -> None:
         """Show an error turn (and keep it in the history); never raises."""
         from assistant.errors import PodtalkError
 
-        if self._exit_renderables or not self.is_running or self._closing:
+        if not self.is_running:
             return  # shutting down: a late worker result has nowhere to go
         if isinstance(error, PodtalkError):
             text = str(error)
@@ -378,110 +523,183 @@ class PodtalkApp(App[int]):
             text = f"{type(error).__name__} in {where or 'a handler'}: {error}"
             self.log.error(text)
         try:
-            self.store.add_turn({"role": "error", "text": text, "time": _now()})
-            self.conversation.mount(ErrorView(text))
+            turn = self.store.add_turn(Turn(role="error", text=text))
+            self.conversation.mount(ErrorView(text, turn_id=turn.id))
         except Exception:  # noqa: BLE001 - the conversation is gone (shutting down): a toast will do
             self.notify(render.clean(text), severity="error")
 
     def _report_store_error(self) -> None:
         if self.store.last_error:
-            self.notify(render.clean(self.store.last_error), severity="warning", timeout=8)
+            suffix = t(self.ui, "store.in_memory") if self.store.in_memory else ""
+            self.notify(render.clean(self.store.last_error) + suffix, severity="warning", timeout=10)
             self.store.last_error = None
 
-    def _last_result(self) -> AnswerView | InspectionView | None:
-        views = [v for v in self.conversation.query("AnswerView, InspectionView") if v.markdown_text]
+    def _last_result(self) -> MessageView | None:
+        views = [v for v in self.conversation.query("AnswerView, InspectionView, NoticeView.bundle")
+                 if isinstance(v, MessageView) and v.markdown_text]
         return views[-1] if views else None
+
+    # -- actions on messages ---------------------------------------------------------------------------
+    @guarded
+    async def on_turn_action(self, message: TurnAction) -> None:
+        if message.action in ("copy", "copy_code"):
+            if not message.value:
+                self.notify(t(self.ui, "toast.no_code"), severity="warning")
+                return
+            self.copy_to_clipboard(message.value)
+            self.notify(t(self.ui, "toast.copied_code" if message.action == "copy_code" else "toast.copied",
+                          n=len(message.value)))
+        elif message.action in ("reask", "choose"):
+            self.prompt.focus()
+            await self.submit(message.value)
+
+    @guarded
+    def action_focus_message(self, step: int) -> None:
+        views = [w for w in self.conversation.children if isinstance(w, MessageView)]
+        if not views:
+            return
+        focused = self.focused
+        index = views.index(focused) if focused in views else len(views)
+        target = views[max(0, min(len(views) - 1, index + step))]
+        target.focus()
+        self.conversation.scroll_to_widget(target, animate=False)
 
     # -- commands -----------------------------------------------------------------------------------
     @guarded
     async def run_command(self, name: str, args: list[str]) -> None:
-        """Run a podtalk command (from ``/name args`` or the palette)."""
-        handler = getattr(self, f"command_{name}", None) if name in BY_NAME else None
-        if handler is None:
-            await self.notice(f"Unknown command `/{render.clean(name)}`. The commands are:\n\n{slash_help()}",
+        """Run a podtalk command (from ``/name args`` or the palette), as listed in the command table."""
+        command = BY_NAME.get(name)
+        if command is None:
+            await self.notice(t(self.ui, "unknown_command", name=render.clean(name)) + "\n\n" + slash_help(self.ui),
                               keep=False)
             return
-        result = handler(*args[:2])
+        result = getattr(self, command.handler)(*args)
         if inspect.isawaitable(result):
             await result
 
     def command_help(self, *_: str) -> None:
         from assistant.tui.screens import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.ui))
 
     async def command_topics(self, *_: str) -> None:
-        if not self.core_ready.is_set() or self.assistant is None:
-            await self.notice("_The knowledge base is still loading; try `/topics` again in a moment._", keep=False)
+        assistant = self.controller.assistant
+        if not self.controller.core_ready.is_set() or assistant is None:
+            await self.notice(t(self.ui, "topics.loading"), keep=False)
             return
-        lang = "zh" if self.lang == "zh" else "en"
-        lines = ["**主题**" if lang == "zh" else "**Topics** (ask about any of them)", ""]
-        for topic, entries in self.assistant.kb.topics().items():
-            titles = "; ".join(render.md_escape(e.title(lang)) for e in entries[:3])
+        lang = self.controller.answer_lang
+        lines = [t(self.ui, "topics.title"), ""]
+        for topic, entries in assistant.kb.topics().items():
+            first, others = entries[0], entries[1:3]
+            also = "; ".join(render.md_escape(e.title(lang)) for e in others)
             more = f" (+{len(entries) - 3})" if len(entries) > 3 else ""
-            lines.append(f"- `{topic}`: {titles}{more}")
-        await self.notice("\n".join(lines), keep=False)
+            lines.append(f"- {render.md_escape(first.title(lang))} (`{topic}`)" + (f" · {also}{more}" if also else ""))
+        await self.notice("\n".join(lines), keep=False, reveal=True, following=True)
 
     async def command_tour(self, *args: str) -> None:
-        tour = self._tour_session()
-        if tour is None:
-            await self.notice("_The guided tour is not available yet in this build of podtalk._", keep=False)
-            return
         sub = args[0].lower() if args else ""
-        if sub == "reset":
-            tour.reset()
-            text = tour.start_or_resume()
-        elif sub in ("quit", "stop", "exit"):
-            text = tour.handle("quit") if tour.active else "_The tour is not running._"
-        else:
-            text = tour.start_or_resume()
-        await self.notice(render.clean(text))
-        self._update_tour_status()
-
-    def _tour_session(self) -> Any:
-        if self.tour is None:
-            try:
-                from assistant.tour import TourSession
-            except ImportError:
-                return None
-            self.tour = TourSession(lang="zh" if self.lang == "zh" else "en")
-        return self.tour
-
-    async def _tour_input(self, text: str) -> None:
-        shown = render.clean(text).strip()
-        await self._add_turn({"role": "question", "text": shown}, QuestionView(shown))
-        reply = self.tour.handle(text)
-        await self.notice(render.clean(reply))
+        text = self.controller.tour_command(sub)
+        await self.notice(render.clean(text or t(self.ui, "tour.not_running")), reveal=True, following=True)
         self._update_tour_status()
 
     def _update_tour_status(self) -> None:
-        tour = self.tour
-        self.status.tour = render.clean(tour.status()) if tour is not None and tour.active else ""
+        self.status.tour = self.controller.tour_status()
 
     def command_inspect(self, *_: str) -> None:
         self.action_open_manifest()
 
+    async def command_new(self, *_: str) -> None:
+        self.store.new_conversation()
+        await self._switched()
+
+    def command_chats(self, *_: str) -> None:
+        from assistant.tui.screens import ConversationsScreen
+
+        self.push_screen(ConversationsScreen(self.store.conversations(), self.store.conversation_id, lang=self.ui),
+                         self._chats_done)
+
+    async def _chats_done(self, choice: ConversationChoice | None) -> None:
+        if choice is None:
+            return
+        if choice.action == "new":
+            await self.command_new()
+        elif choice.action == "switch":
+            if choice.conversation != self.store.conversation_id and self.store.switch(choice.conversation):
+                await self._switched()
+        elif choice.action == "rename":
+            self.store.rename(choice.title, choice.conversation)
+            self.notify(t(self.ui, "toast.renamed", title=choice.title))
+        elif choice.action == "delete":
+            current = choice.conversation == self.store.conversation_id
+            self.store.delete(choice.conversation)
+            self.notify(t(self.ui, "toast.deleted"))
+            if current:
+                await self._switched()
+        self._report_store_error()
+
+    def command_rename(self, *args: str) -> None:
+        title = " ".join(args).strip()
+        if not title:
+            self.notify(t(self.ui, "toast.rename_usage"), severity="warning")
+            return
+        self.store.rename(title)
+        self.notify(t(self.ui, "toast.renamed", title=title))
+
+    async def command_delete(self, *_: str) -> None:
+        self.store.delete()
+        self.notify(t(self.ui, "toast.deleted"))
+        await self._switched()
+
     async def command_clear(self, *_: str) -> None:
-        await self.conversation.remove_children()
         self.store.clear_conversation()
-        self.context = None
-        self.notify("Conversation cleared")
+        self.controller.context = None
+        self.controller.last_report = None
+        await self._show_conversation()
+        self.notify(t(self.ui, "toast.cleared"))
+
+    async def command_undo(self, *_: str) -> None:
+        what = self.store.undo()
+        if what is None:
+            self.notify(t(self.ui, "toast.nothing_to_undo"), severity="warning")
+            return
+        await self._switched()
+        self.notify(t(self.ui, f"toast.undone_{what}"))
+
+    async def _switched(self) -> None:
+        """This window shows another conversation (new, switched, undone): start its context afresh."""
+        self.controller.context = None
+        self.controller.last_report = None
+        self.controller.last_manifest = ""
+        await self._show_conversation()
+        self._report_store_error()
+
+    def command_history(self, *_: str) -> None:
+        from assistant.tui.screens import HistorySearchScreen
+
+        self.push_screen(HistorySearchScreen(self.store.search_prompts, lang=self.ui), self._history_done)
+
+    def _history_done(self, text: str | None) -> None:
+        if text:
+            self.prompt.text = text
+            last = self.prompt.document.line_count - 1
+            self.prompt.move_cursor((last, len(self.prompt.document.get_line(last))))
+        self.prompt.focus()
 
     async def command_export(self, *args: str) -> None:
         fmt = (args[0].lower() if args else "md").lstrip(".")
-        if fmt in ("markdown",):
-            fmt = "md"
+        fmt = "md" if fmt == "markdown" else fmt
         if fmt not in ("md", "json"):
-            await self.notice("Usage: `/export [md|json]`", keep=False)
+            await self.notice(t(self.ui, "export.usage"), keep=False)
             return
-        if not self.store.turns:
-            await self.notice("_Nothing to export yet._", keep=False)
+        turns = [turn.to_dict() for turn in self.store.all_turns()]
+        if not turns:
+            await self.notice(t(self.ui, "export.empty"), keep=False)
             return
-        text = render.transcript_markdown(self.store.turns) if fmt == "md" else render.transcript_json(self.store.turns)
+        text = render.transcript_markdown(turns) if fmt == "md" else render.transcript_json(turns)
         path = self._export_path(fmt)
         atomic_write_text(path, text)
-        await self.notice(f"Exported {len(self.store.turns)} turn(s) to `{path}`", keep=False)
-        self.notify(f"Exported to {path}")
+        await self.notice(t(self.ui, "export.done", n=len(turns), path=path), keep=False)
+        self.notify(t(self.ui, "toast.exported", path=path))
 
     def _export_path(self, fmt: str) -> Path:
         cwd = Path.cwd()
@@ -497,31 +715,26 @@ class PodtalkApp(App[int]):
     async def command_copy(self, *args: str) -> None:
         view = self._last_result()
         if view is None:
-            await self.notice("_Nothing to copy yet: ask something first._", keep=False)
+            await self.notice(t(self.ui, "copy.nothing"), keep=False)
             return
         text: str | None = view.markdown_text
-        what = "answer"
+        key = "toast.copied"
         if args and args[0].lower() == "code":
-            text, what = render.last_code_block(view.markdown_text), "code block"
+            text, key = render.last_code_block(view.markdown_text), "toast.copied_code"
             if text is None:
-                await self.notice("_The last answer has no code block._", keep=False)
+                await self.notice(t(self.ui, "copy.no_code"), keep=False)
                 return
         self.copy_to_clipboard(text)
-        self.notify(f"Copied the last {what} ({len(text)} characters)")
+        self.notify(t(self.ui, key, n=len(text)))
 
-    def command_lang(self, *args: str) -> None:
-        if args and args[0].lower() in LANGS:
-            self.lang = args[0].lower()
-        else:
-            self.lang = LANGS[(LANGS.index(self.lang) + 1) % len(LANGS)]
-        self.status.lang = self.lang
+    async def command_lang(self, *args: str) -> None:
+        self.controller.set_lang(args[0].lower() if args else None)
         self.store.set_setting("lang", self.lang)
-        if self.tour is not None and hasattr(self.tour, "lang"):
-            try:
-                self.tour.lang = "zh" if self.lang == "zh" else "en"
-            except AttributeError:
-                pass
-        self.notify(f"Answer language: {self.lang}")
+        self._apply_language()
+        self._update_tour_status()
+        if not self.store.count_turns():  # only the welcome is shown: say it again in the new language
+            await self._show_conversation()
+        self.notify(t(self.ui, "toast.lang", lang=self.lang))
 
     def command_theme(self, *args: str) -> None:
         want = args[0].lower() if args else ""
@@ -537,7 +750,7 @@ class PodtalkApp(App[int]):
     def command_quit(self, *_: str) -> None:
         self.exit(0)
 
-    def _remember_theme(self, theme: Any) -> None:
+    def _remember_theme(self, _theme: object) -> None:
         self.store.set_setting("theme", self.theme)
 
     # -- actions (bindings) --------------------------------------------------------------------------
@@ -547,11 +760,15 @@ class PodtalkApp(App[int]):
 
     @guarded
     async def action_copy_last(self) -> None:
+        focused = self.focused
+        if isinstance(focused, MessageView) and focused.markdown_text:
+            focused.action_copy()
+            return
         await self.command_copy()
 
     @guarded
-    def action_toggle_lang(self) -> None:
-        self.command_lang()
+    async def action_toggle_lang(self) -> None:
+        await self.command_lang()
 
     @guarded
     def action_toggle_theme(self) -> None:
@@ -562,14 +779,26 @@ class PodtalkApp(App[int]):
         await self.command_export(fmt)
 
     @guarded
-    async def action_clear(self) -> None:
-        await self.command_clear()
+    def action_redraw(self) -> None:
+        """Ctrl+L redraws the screen, as in a shell (clearing is ``/clear``, which ``/undo`` reverts)."""
+        self.refresh(repaint=True, layout=True)
+        self.screen.refresh(repaint=True, layout=True)
+
+    @guarded
+    def action_chats(self) -> None:
+        self.command_chats()
+
+    @guarded
+    def action_history_search(self) -> None:
+        self.command_history()
 
     @guarded
     def action_open_manifest(self, text: str = "") -> None:
+        """Ctrl+O: the manifest screen, holding the last manifest inspected here (edit, inspect again)."""
         from assistant.tui.screens import ManifestScreen
 
-        self.push_screen(ManifestScreen(text), self._manifest_done)
+        self.push_screen(ManifestScreen(text or self.controller.last_stored_manifest(), lang=self.ui),
+                         self._manifest_done)
 
     async def _manifest_done(self, text: str | None) -> None:
         if text:
@@ -581,16 +810,25 @@ class PodtalkApp(App[int]):
     @guarded
     def action_scroll_conversation(self, where: str) -> None:
         conv = self.conversation
+        if where in ("home", "page_up") and conv.scroll_y <= 0 and conv.has_older:
+            conv.post_message(Conversation.LoadOlder())
         {"home": conv.scroll_home, "end": conv.scroll_end,
          "page_up": conv.scroll_page_up, "page_down": conv.scroll_page_down}[where](animate=False)
 
     @guarded
-    def action_focus_prompt(self) -> None:
+    def action_escape(self) -> None:
+        """Esc: cancel a running inspection, else back to the prompt."""
+        running = [w for w in self.workers if w.group == "inspect" and w.is_running]
+        if running:
+            self._cancel_requested = True
+            for worker in running:
+                worker.cancel()
+            self.notify(t(self.ui, "toast.cancelling"))
+            return
         self.prompt.focus()
 
-
-def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
+    def action_focus_prompt(self) -> None:
+        self.prompt.focus()
 
 
 def run_app(**kwargs: Any) -> int:

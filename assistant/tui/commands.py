@@ -1,19 +1,26 @@
-"""podtalk's own commands: ``/`` commands typed in the prompt and the command palette's provider.
+"""podtalk's commands: one table that drives ``/`` commands, the command palette and the help text.
 
-Both routes end in :meth:`PodtalkApp.run_command`, so ``/export json`` and the palette's
-"Export conversation as JSON" do exactly the same thing.
+Why one table (as harlequin's ``actions.py``): a new command is one :class:`Command` row plus its
+handler; the slash help, the palette entries and the help screen's command list are generated from
+it, in the interface language, so they cannot drift apart. Textual-free: the palette provider
+(:mod:`assistant.tui.palette`) reads this table and talks to the app through a small protocol, so
+neither module imports the app (no ``app`` <-> ``commands`` import cycle).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
-from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from assistant.tui.i18n import t
 
-if TYPE_CHECKING:
-    from assistant.tui.app import PodtalkApp
+
+@dataclass(frozen=True)
+class PaletteEntry:
+    title: str
+    """i18n key of the palette title."""
+    help: str
+    """i18n key of the palette help line."""
+    args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -22,22 +29,43 @@ class Command:
     """What follows the slash (``/export``)."""
     usage: str
     """Arguments, for the help line."""
-    help: str
+    key: str = ""
+    """The key that does the same (shown in the help), or empty."""
+    palette: tuple[PaletteEntry, ...] = ()
+
+    @property
+    def handler(self) -> str:
+        """Name of the app method that runs it (``command_<name>``)."""
+        return f"command_{self.name}"
+
+    def help(self, lang: str) -> str:
+        return t(lang, f"cmd.{self.name}")
 
 
-SLASH_COMMANDS: tuple[Command, ...] = (
-    Command("help", "", "show the help (F1)"),
-    Command("topics", "", "list the knowledge base's topics"),
-    Command("tour", "[quit|reset]", "start or resume the guided tour"),
-    Command("inspect", "", "open the manifest screen (ctrl+o); or just paste YAML here"),
-    Command("clear", "", "clear the conversation (ctrl+l)"),
-    Command("export", "[md|json]", "save the conversation with its sources (ctrl+s)"),
-    Command("copy", "[code]", "copy the last answer, or its last code block (f2)"),
-    Command("lang", "[auto|en|zh]", "answer language (f3 toggles)"),
-    Command("theme", "[light|dark]", "switch between the light and dark theme (ctrl+t)"),
-    Command("quit", "", "leave podtalk (ctrl+q)"),
+def _p(name: str, *args: str, suffix: str = "") -> PaletteEntry:
+    key = f"palette.{name}{suffix}"
+    return PaletteEntry(key, key + ".help", args)
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("help", "", "F1", (_p("help"),)),
+    Command("topics", "", "", (_p("topics"),)),
+    Command("tour", "[quit|reset]", "", (_p("tour"),)),
+    Command("inspect", "", "Ctrl+O", (_p("inspect"),)),
+    Command("new", "", "", (_p("new"),)),
+    Command("chats", "", "Ctrl+N", (_p("chats"),)),
+    Command("rename", "TITLE", "", ()),
+    Command("delete", "", "", (_p("delete"),)),
+    Command("clear", "", "", (_p("clear"),)),
+    Command("undo", "", "", (_p("undo"),)),
+    Command("history", "", "Ctrl+R", (_p("history"),)),
+    Command("export", "[md|json]", "Ctrl+S", (_p("export", "md", suffix=".md"), _p("export", "json", suffix=".json"))),
+    Command("copy", "[code]", "F2", (_p("copy"), _p("copy", "code", suffix=".code"))),
+    Command("lang", "[auto|en|zh]", "F3", (_p("lang"),)),
+    Command("theme", "[light|dark]", "Ctrl+T", (_p("theme"),)),
+    Command("quit", "", "Ctrl+Q", ()),
 )
-BY_NAME = {c.name: c for c in SLASH_COMMANDS}
+BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}
 
 
 def parse_slash(text: str) -> tuple[str, list[str]] | None:
@@ -48,51 +76,17 @@ def parse_slash(text: str) -> tuple[str, list[str]] | None:
     stripped = text.strip()
     if not stripped.startswith("/") or "\n" in stripped:
         return None
-    name, *args = stripped[1:].split()
+    name, *args = stripped[1:].split() or [""]
     if not name or "/" in name:
         return None
     return name.lower(), args
 
 
-def slash_help() -> str:
-    rows = ["| command | what it does |", "|---|---|"]
-    rows += [f"| `/{c.name}{' ' + c.usage if c.usage else ''}` | {c.help} |" for c in SLASH_COMMANDS]
+def slash_help(lang: str) -> str:
+    """The commands as a Markdown table (help screen, unknown-command notice)."""
+    rows = [f"| {t(lang, 'help.col.command')} | {t(lang, 'help.col.what')} |", "|---|---|"]
+    for c in COMMANDS:
+        usage = f" {c.usage}" if c.usage else ""
+        key = f" ({c.key})" if c.key else ""
+        rows.append(f"| `/{c.name}{usage}` | {c.help(lang)}{key} |")
     return "\n".join(rows)
-
-
-# (palette title, help, command name, args)
-PALETTE: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("podtalk: Topics", "List the knowledge base's topics", "topics", ()),
-    ("podtalk: Tour", "Start or resume the guided onboarding tour", "tour", ()),
-    ("podtalk: Inspect a manifest", "Open the manifest screen (YAML editor, ctrl+e for $EDITOR)", "inspect", ()),
-    ("podtalk: Clear conversation", "Start a new conversation", "clear", ()),
-    ("podtalk: Export conversation as Markdown", "Write the conversation with sources to a .md file", "export", ("md",)),
-    ("podtalk: Export conversation as JSON", "Write the conversation with sources to a .json file", "export", ("json",)),
-    ("podtalk: Copy last answer", "Copy the last answer's Markdown to the clipboard", "copy", ()),
-    ("podtalk: Copy last code block", "Copy the last code block of the last answer", "copy", ("code",)),
-    ("podtalk: Toggle language", "Cycle the answer language: auto, en, zh", "lang", ()),
-    ("podtalk: Toggle light/dark theme", "Switch between the light and the dark theme", "theme", ()),
-    ("podtalk: Help", "Keys, commands and tips", "help", ()),
-)
-
-
-class PodtalkCommands(Provider):
-    """The palette's podtalk commands (shown on open, fuzzy-searched as you type)."""
-
-    @property
-    def _app(self) -> PodtalkApp:
-        return self.app  # type: ignore[return-value]
-
-    def _callback(self, name: str, args: tuple[str, ...]):
-        return partial(self._app.run_command, name, list(args))
-
-    async def discover(self) -> Hits:
-        for title, help_text, name, args in PALETTE:
-            yield DiscoveryHit(title, self._callback(name, args), help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, name, args in PALETTE:
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), self._callback(name, args), help=help_text)

@@ -15,6 +15,8 @@ import json
 import re
 from typing import Any
 
+from rich.text import Text
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_TITLES = {
     "en": {"error": "Errors", "warning": "Warnings", "info": "Info"},
@@ -89,10 +91,71 @@ def sources_markdown(sources: list[dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
+def code_blocks(markdown: str) -> list[str]:
+    """The bodies of the fenced code blocks in ``markdown``, in order."""
+    return [b.rstrip("\n") for b in re.findall(r"^```[^\n]*\n(.*?)^```", markdown, re.MULTILINE | re.DOTALL)]
+
+
+def sources_text(sources: list[dict[str, Any]]) -> Text:
+    """The ranked sources as styled text with clickable links (cheaper to show than Markdown: a long
+    restored conversation has one per answer)."""
+    if not sources:
+        return Text("no sources", style="italic")
+    out = Text()
+    for i, s in enumerate(sources, 1):
+        url = clean(s.get("url") or "")
+        if i > 1:
+            out.append("\n")
+        out.append(f"{i}. ")
+        out.append(clean(s.get("title") or s.get("id")), style=f"link {url}" if url.startswith("https://") else "")
+        out.append(f" — {clean(s.get('id', '?'))} · score {float(s.get('score', 0.0)):.3f}", style="dim")
+    return out
+
+
 def last_code_block(markdown: str) -> str | None:
     """The body of the last fenced code block in ``markdown``, or None."""
-    blocks = re.findall(r"^```[^\n]*\n(.*?)^```", markdown, re.MULTILINE | re.DOTALL)
-    return blocks[-1].rstrip("\n") if blocks else None
+    blocks = code_blocks(markdown)
+    return blocks[-1] if blocks else None
+
+
+_FENCE_OR_SPAN = re.compile(r"(^```.*?^```[^\n]*$|`[^`\n]*`)", re.MULTILINE | re.DOTALL)
+_ANGLE = re.compile(r"<(?=[^\s<>]*>)")
+
+
+def protect_markup(markdown: str) -> str:
+    """``markdown`` with ``<pending>``-style text escaped outside code, so it shows instead of being
+    dropped as an HTML tag (code spans and fences are left as they are)."""
+    parts = _FENCE_OR_SPAN.split(markdown)
+    return "".join(p if i % 2 else _ANGLE.sub(r"\\<", p) for i, p in enumerate(parts))
+
+
+_SUGGESTION = re.compile(r"([^·\n]+?)\s*[(（]`([a-z0-9][a-z0-9-]*)`[)）]")
+_SUGGESTION_LINE = re.compile(r"^(?:Related|相关|-\s)", re.IGNORECASE)
+_SUGGESTION_HEAD = re.compile(r"^(Related[^:]*:|相关[^：:]*[：:])\s*")
+
+
+def suggestions(markdown: str) -> list[tuple[str, str]]:
+    """(title, topic id) of the Related topics and closest-topic suggestions, numbered in order.
+
+    Both read ``Title (`topic-id`)``, on a "Related: a · b" line or as "- Title (`id`)" items.
+    """
+    out: list[tuple[str, str]] = []
+    for line in markdown.splitlines():
+        line = line.strip()
+        if not _SUGGESTION_LINE.match(line):
+            continue
+        line = _SUGGESTION_HEAD.sub("", line).lstrip("- ")
+        for title, topic in _SUGGESTION.findall(line):
+            title = title.strip(" ·-")
+            if title and (title, topic) not in out:
+                out.append((title, topic))
+    return out[:9]
+
+
+def without_suggestions(markdown: str) -> str:
+    """``markdown`` without its "Related: ..." line (shown instead as numbered choices)."""
+    return "\n".join(line for line in markdown.splitlines()
+                     if not (_SUGGESTION_HEAD.match(line.strip()) and _SUGGESTION.search(line)))
 
 
 # -- inspection -------------------------------------------------------------------------------------------
@@ -150,6 +213,21 @@ def report_markdown(report: dict[str, Any], *, lang: str = "en", hints: dict[str
     if reach_table and report.get("reach"):
         out += ["", f"### {'连通性' if zh else 'Reachability'}", "", reach_markdown(report["reach"])]
     return "\n".join(out)
+
+
+def report_sections(report: dict[str, Any], *, lang: str = "en",
+                    hints: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The chat's report as (severity or ``other``, Markdown) sections, so each severity gets its
+    colour: the one place the chat renders an inspection (the reach table is a widget)."""
+    markdown = report_markdown(report, lang=lang, hints=hints)
+    titles = {v: k for k, v in SEVERITY_TITLES["zh" if lang == "zh" else "en"].items()}
+    sections: list[tuple[str, list[str]]] = [("summary", [])]
+    for line in markdown.splitlines():
+        if line.startswith("### "):
+            head = line[4:].split(" (", 1)[0]
+            sections.append((titles.get(head, "other"), []))
+        sections[-1][1].append(line)
+    return [(kind, "\n".join(lines).strip()) for kind, lines in sections if "\n".join(lines).strip()]
 
 
 def reach_rows(reach: list[dict[str, Any]]) -> list[tuple[str, str, str, bool, str]]:

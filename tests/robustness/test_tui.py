@@ -151,5 +151,4 @@ def test_history_saved_before_a_kill_9_is_kept(tiny_kb, tmp_path):
     assert roles[:2] == ["question", "answer"] and store.turns[0]["text"] == "what is CoreDNS"
     assert "CoreDNS" in store.turns[1]["text"]
     assert "what is CoreDNS" in store.history
-    assert not list(state.glob("*.tmp"))  # no half-written file left behind
-    json.loads((state / "conversation.json").read_text(encoding="utf-8"))
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"  # the database is intact

@@ -56,7 +56,7 @@ async def test_question_before_model_is_ready_is_answered_lexically_and_marked(m
     from assistant.tui.app import PodtalkApp
 
     def lexical_only(self):  # the model "never finishes loading"
-        self.core_ready.set()
+        self.controller.core_ready.set()
 
     monkeypatch.setattr(PodtalkApp, "load_core", lexical_only)
     calls = []

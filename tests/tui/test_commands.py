@@ -29,7 +29,7 @@ async def test_export_markdown_and_json(make_app, tmp_path):
         await pilot.press("enter")
         files = await wait_until(pilot, lambda: len(list(tmp_path.glob("podtalk-conversation-*"))) == 2
                                  and sorted(tmp_path.glob("podtalk-conversation-*")))
-        notice = " ".join(str(n.source) for n in app.query("NoticeView"))
+        notice = " ".join(n.markdown_text for n in app.query("NoticeView"))
         assert all(str(f) in notice for f in files)
     data = json.loads(next(f for f in files if f.suffix == ".json").read_text(encoding="utf-8"))
     roles = [t["role"] for t in data["turns"]]
@@ -64,7 +64,7 @@ async def test_palette_commands(make_app, tmp_path, _isolated_state):
         await _palette(pilot, "export json")
         await wait_until(pilot, lambda: list(tmp_path.glob("podtalk-conversation-*.json")), what="export")
         await _palette(pilot, "topics")
-        await wait_until(pilot, lambda: any("service-clusterip" in str(n.source) for n in app.query("NoticeView")))
+        await wait_until(pilot, lambda: any("service-clusterip" in n.markdown_text for n in app.query("NoticeView")))
         was_dark = app.current_theme.dark
         await _palette(pilot, "toggle light")
         assert app.current_theme.dark is not was_dark
@@ -101,17 +101,18 @@ async def test_help_screen_and_unknown_command(make_app):
         await wait_until(pilot, lambda: app.screen.__class__.__name__ != "HelpScreen")
         app.prompt.text = "/frobnicate"
         await pilot.press("enter")
-        await wait_until(pilot, lambda: any("Unknown command" in str(n.source) for n in app.query("NoticeView")))
+        await wait_until(pilot, lambda: any("Unknown command" in n.markdown_text for n in app.query("NoticeView")))
 
 
 def test_every_binding_has_an_id():
     from textual.binding import Binding
 
     from assistant.tui.app import PodtalkApp
-    from assistant.tui.screens import HelpScreen, ManifestScreen
-    from assistant.tui.widgets import PromptArea
+    from assistant.tui.screens import ConversationsScreen, HelpScreen, HistorySearchScreen, ManifestScreen
+    from assistant.tui.widgets import MessageView, PromptArea
 
-    for cls in (PodtalkApp, HelpScreen, ManifestScreen, PromptArea):
+    for cls in (PodtalkApp, HelpScreen, ManifestScreen, PromptArea, MessageView, ConversationsScreen,
+                HistorySearchScreen):
         for binding in cls.BINDINGS:
             assert isinstance(binding, Binding) and binding.id, (cls.__name__, binding)
 
@@ -126,16 +127,34 @@ def test_slash_parsing():
     assert parse_slash("/copy\nmore") is None
 
 
-def test_help_file_ships_with_the_package():
-    from assistant.tui.screens.help import HELP_FILE
+def test_help_is_generated_from_the_command_table_in_each_language():
+    from assistant.tui.commands import COMMANDS
+    from assistant.tui.screens.help import HELP_DIR, help_markdown
 
-    assert Path(HELP_FILE).is_file()
+    assert (HELP_DIR / "help.md").is_file() and (HELP_DIR / "help.zh.md").is_file()
+    for lang in ("en", "zh"):
+        text = help_markdown(lang)
+        assert "{commands}" not in text
+        for command in COMMANDS:
+            assert f"`/{command.name}" in text, (lang, command.name)
+    assert "新建会话" in help_markdown("zh")
+
+
+def test_every_command_has_a_handler_help_and_palette_text_in_every_language():
+    from assistant.tui.app import PodtalkApp
+    from assistant.tui.commands import COMMANDS
+    from assistant.tui.i18n import catalogue, languages
+
+    assert set(languages()) >= {"en", "zh"}
+    for command in COMMANDS:
+        assert callable(getattr(PodtalkApp, command.handler, None)), command.name
+        for lang in languages():
+            assert f"cmd.{command.name}" in catalogue(lang), (lang, command.name)
+            for entry in command.palette:
+                assert entry.title in catalogue(lang) and entry.help in catalogue(lang), (lang, entry)
 
 
 async def test_tour_takes_over_the_input_while_active(make_app):
-    import pytest
-
-    pytest.importorskip("assistant.tour")
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         app.prompt.text = "/tour"
@@ -164,3 +183,29 @@ async def test_user_keymap_rebinds_by_binding_id(make_app, _isolated_state):
         await pilot.press("f5")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_lang_zh_relabels_the_interface_without_an_error(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.prompt.text = "/lang zh"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.ui == "zh" and "欢迎" in app.query("NoticeView").last().markdown_text)
+        assert not app.query("ErrorView")
+        assert "询问" in app.prompt.placeholder and "语言" in app.status.render().plain
+        await pilot.press("f3")  # zh -> auto: English again
+        await wait_until(pilot, lambda: app.ui == "en" and "Welcome" in app.query("NoticeView").last().markdown_text)
+        assert not app.query("ErrorView")
+
+
+def test_every_interface_string_the_code_asks_for_is_in_every_catalogue():
+    import re
+
+    from assistant.tui.i18n import STRINGS_DIR, catalogue, languages
+
+    code = "".join(p.read_text(encoding="utf-8") for p in STRINGS_DIR.parent.rglob("*.py"))
+    keys = {m.group(1) for m in re.finditer(r"""\bt\([^,()]+,\s*["']([a-z_.]+[a-z_])["']""", code)}
+    keys |= {f"progress.{what}" for what in ("index", "inspect")}
+    assert len(keys) > 40
+    for lang in languages():
+        assert not keys - set(catalogue(lang)), (lang, sorted(keys - set(catalogue(lang))))

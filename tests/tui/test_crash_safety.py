@@ -55,18 +55,22 @@ async def test_history_saved_every_turn_and_restored(make_app, _isolated_state):
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_ready(pilot)
         await ask(pilot, "what is a headless service")
-        saved = json.loads((_isolated_state / "conversation.json").read_text(encoding="utf-8"))
-        assert [t["role"] for t in saved["turns"]] == ["question", "answer"]
-        assert not list(_isolated_state.glob("*.tmp"))
+        from assistant.tui.store import Store
+
+        saved = Store.load(_isolated_state)  # another window's view of the database, mid-session
+        assert [t["role"] for t in saved.turns] == []  # the live window holds its conversation
+        listed = saved.conversations()
+        assert [c.turns for c in listed if c.title == "what is a headless service"] == [2]
+        saved.close()
     again = make_app()
     async with again.run_test(size=(100, 40)) as pilot:
         await wait_until(pilot, lambda: again.query("AnswerView"))
         restored = again.query_one("AnswerView")
         assert "clusterIP" in restored.markdown_text
-        assert "restored 2 turn(s)" in str(again.query("NoticeView").last().source)
+        assert "2 turn(s)" in again.query("NoticeView").last().markdown_text
 
 
-async def test_corrupt_history_file_is_ignored(make_app, _isolated_state):
+async def test_corrupt_legacy_history_file_is_ignored(make_app, _isolated_state):
     _isolated_state.mkdir(parents=True, exist_ok=True)
     (_isolated_state / "conversation.json").write_text("{not json", encoding="utf-8")
     (_isolated_state / "settings.json").write_text("[1, 2]", encoding="utf-8")
@@ -74,3 +78,18 @@ async def test_corrupt_history_file_is_ignored(make_app, _isolated_state):
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         assert app.is_running and not app.query("AnswerView")
+
+
+async def test_damaged_database_is_one_line_and_a_fresh_conversation(make_app, _isolated_state):
+    _isolated_state.mkdir(parents=True, exist_ok=True)
+    (_isolated_state / "podtalk.db").write_bytes(b"this is not a database" * 100)
+    app = make_app()
+    toasts: list[str] = []
+    app.notify = lambda message, **_: toasts.append(message)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_ready(pilot)
+        assert any("damaged" in m and "temporary conversation" in m and "\n" not in m for m in toasts), toasts
+        view = await ask(pilot, "what is a headless service")
+        assert "clusterIP" in view.markdown_text
+        assert app.store.in_memory and len(app.store.turns) == 2
+    assert (_isolated_state / "podtalk.db").read_bytes().startswith(b"this is not")  # never overwritten

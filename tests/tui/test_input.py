@@ -47,7 +47,7 @@ async def test_up_recalls_earlier_questions_and_history_persists(make_app, _isol
         assert app.prompt.text == "what is kube-proxy"
         await pilot.press("down")
         assert app.prompt.text == ""
-    assert (_isolated_state / "prompt-history.json").exists()
+    assert (_isolated_state / "podtalk.db").exists()
 
     again = make_app()
     async with again.run_test(size=(100, 40)) as pilot:

@@ -1,34 +1,10 @@
-"""The UI's pure parts: the store's atomic writes and the Markdown rendering (no Textual needed)."""
+"""The UI's pure rendering (no Textual needed); the store is tested in test_store.py."""
 
 from __future__ import annotations
 
 import json
 
 from assistant.tui import render
-from assistant.atomic import atomic_write_text
-from assistant.tui.store import Store
-
-
-def test_atomic_write_and_store_roundtrip(tmp_path):
-    store = Store.load(tmp_path)
-    store.add_turn({"role": "question", "text": "什么是 Service？"})
-    store.remember_prompt("什么是 Service？")
-    store.set_setting("theme", "textual-light")
-    again = Store.load(tmp_path)
-    assert again.turns[0]["text"] == "什么是 Service？"
-    assert again.history == ["什么是 Service？"]
-    assert again.settings["theme"] == "textual-light"
-    atomic_write_text(tmp_path / "x.json", "{}")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["conversation.json", "prompt-history.json",
-                                                          "settings.json", "x.json"]
-
-
-def test_unwritable_state_dir_is_reported_not_raised(tmp_path):
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    store = Store.load(blocker / "state")
-    store.add_turn({"role": "question", "text": "q"})
-    assert store.last_error and "could not save" in store.last_error
 
 
 def test_manifest_detection():
@@ -68,3 +44,30 @@ def test_transcript_exports_are_utf8_with_sources():
     md = render.transcript_markdown(turns)
     assert "什么是 DNS" in md and "[DNS](https://kubernetes.io/dns)" in md and "`dns`" in md
     assert json.loads(render.transcript_json(turns))["turns"][1]["answer"]["sources"][0]["id"] == "dns"
+
+
+def test_angle_bracket_text_is_kept_outside_code():
+    md = render.protect_markup("EXTERNAL-IP stays <pending> until `<none>` and\n```\n<keep>\n```")
+    assert "\\<pending>" in md and "`<none>`" in md and "\n<keep>\n" in md
+
+
+def test_related_topics_and_closest_topics_become_numbered_choices():
+    md = ("Answer.\n\nRelated: Headless Service (clusterIP None) (`headless-service`) · "
+          "ClusterIP Service (`service-clusterip`)\n\nClosest topics I can explain:\n"
+          "- Endpoints vs EndpointSlice compared (`endpoints`)\n")
+    assert render.suggestions(md) == [("Headless Service (clusterIP None)", "headless-service"),
+                                      ("ClusterIP Service", "service-clusterip"),
+                                      ("Endpoints vs EndpointSlice compared", "endpoints")]
+    assert "Related:" not in render.without_suggestions(md)
+    zh = "回答。\n\n相关主题：Kubernetes 网络模型（`pod-network-model`） · CNI 是什么（`cni-what-is-cni`）\n"
+    assert render.suggestions(zh) == [("Kubernetes 网络模型", "pod-network-model"), ("CNI 是什么", "cni-what-is-cni")]
+    assert "相关主题" not in render.without_suggestions(zh)
+
+
+def test_report_sections_carry_their_severity():
+    report = {"objects": [{"kind": "Service"}], "findings": [
+        {"rule": "a", "severity": "error", "object": "Service/x", "line": 1, "message": "m"},
+        {"rule": "b", "severity": "info", "object": "Service/x", "line": 1, "message": "m"}]}
+    kinds = [k for k, _ in render.report_sections(report)]
+    assert kinds == ["summary", "error", "info"]
+    assert [k for k, _ in render.report_sections(report, lang="zh")] == ["summary", "error", "info"]

@@ -1,7 +1,8 @@
 """The manifest screen: a YAML editor for long manifests, ``ctrl+e`` opens ``$EDITOR``.
 
-Dismisses with the text to inspect (``ctrl+r``) or ``None`` (Escape). The inspection itself runs
-in the app, through the same core as ``podtalk inspect``.
+Dismisses with the text to inspect (``ctrl+r``) or ``None`` (Escape). Escape is a priority binding:
+the code editor would otherwise take it, and the screen says "Esc back". Ctrl+O in the chat reopens
+the last manifest here to fix it and inspect again. YAML is highlighted (tree-sitter-yaml).
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
+
+from assistant.tui.i18n import t
+from assistant.tui.widgets.footer import LocalizedFooter
 
 
 def _yaml_area(text: str) -> TextArea:
@@ -35,18 +39,18 @@ class ManifestScreen(Screen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "inspect", "Inspect", id="manifest.inspect", priority=True),
         Binding("ctrl+e", "external_editor", "$EDITOR", id="manifest.editor", priority=True),
-        Binding("escape", "cancel", "Back", id="manifest.back"),
+        Binding("escape", "cancel", "Back", id="manifest.back", priority=True),
     ]
 
-    def __init__(self, text: str = "") -> None:
+    def __init__(self, text: str = "", *, lang: str = "en") -> None:
         super().__init__()
         self._initial = text
+        self.lang = lang
 
     def compose(self) -> ComposeResult:
-        yield Static("Manifest: paste or type multi-document YAML · ctrl+r inspect · ctrl+e $EDITOR · Esc back",
-                     id="manifest-title")
+        yield Static(t(self.lang, "manifest.title"), id="manifest-title")
         yield _yaml_area(self._initial)
-        yield Footer()
+        yield LocalizedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#manifest-text", TextArea).focus()

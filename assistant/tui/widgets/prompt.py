@@ -2,11 +2,13 @@
 
 A bracketed paste arrives as one ``Paste`` event and is inserted as text, so it never submits,
 however many newlines it holds. Up on the first line and Down on the last line walk the prompt
-history (the app owns the list and persists it).
+history, which is read afresh from the store each time you start walking it, so prompts sent
+from other podtalk windows are there too. Ctrl+C clears the line when there is text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -27,6 +29,7 @@ class PromptArea(TextArea):
                 show=False),
         Binding("home", "home", "Home", id="prompt.home", show=False),
         Binding("end", "end", "End", id="prompt.end", show=False),
+        Binding("ctrl+c", "clear_line", "Clear line", id="prompt.clear_line", show=False, priority=True),
     ]
 
     class Submitted(Message):
@@ -39,12 +42,13 @@ class PromptArea(TextArea):
             self.text = text
             """The prompt's text at the moment Enter was pressed."""
 
-    def __init__(self, *, prompt_history: list[str] | None = None, id: str | None = None,
+    def __init__(self, *, history: Callable[[], list[str]] = list, id: str | None = None,
                  placeholder: str = "") -> None:
         super().__init__(id=id, soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
                          compact=True, placeholder=placeholder)
-        self.prompt_history: list[str] = prompt_history if prompt_history is not None else []
-        """Earlier prompts, oldest first (shared with the app's store)."""
+        self._history_source = history
+        self.prompt_history: list[str] = []
+        """Earlier prompts, oldest first: a snapshot taken when you start walking the history."""
         self._history_index: int | None = None
         self._draft = ""
 
@@ -60,6 +64,14 @@ class PromptArea(TextArea):
             return
         self._history_index = None
         self.post_message(self.Submitted(self, text))
+
+    def action_clear_line(self) -> None:
+        """Ctrl+C: clear the prompt (as a shell does); on an empty prompt, say how to quit."""
+        if self.text:
+            self.clear()
+            self._history_index = None
+        else:
+            self.app.action_help_quit()
 
     def action_newline(self) -> None:
         self.insert("\n")
@@ -84,6 +96,8 @@ class PromptArea(TextArea):
         self.move_cursor((last, len(self.document.get_line(last))))
 
     def action_history_previous(self) -> None:
+        if self._history_index is None and self.cursor_location[0] == 0:
+            self.prompt_history = self._history_source()
         if self.cursor_location[0] > 0 or not self.prompt_history:
             self.action_cursor_up()
             return
