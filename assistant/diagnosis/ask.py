@@ -150,8 +150,8 @@ def diagnose_answer(assistant: Any, question: str, answer: Any, *, q_lang: str, 
         return answer
     _attach(answer, d)
     has_signature = bool(d.pasted) or any(h.kind == "signature" for h in d.clues)
-    if answer.extra.get("computed") and not has_signature:
-        return answer
+    if answer.extra.get("computed") and not (has_signature or "obs-failure-reported" in d.clue_ids):
+        return answer  # a computed answer (a DNS name, an env var) stands unless a failure is reported
     if answer.abstained and not has_signature:
         return answer
     if not d.confident or not has_evidence(d):
