@@ -19,6 +19,7 @@ from assistant.knowledge.loader import KnowledgeBase
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 NEXT_CANDIDATES = 3
+NEXT_MIN_SCORE = 0.08
 EXCLUDED_SHOWN = 3
 EXCLUDED_MIN_RAW = 1.0
 """A ruled-out cause is worth mentioning only if it would otherwise have been a candidate."""
@@ -88,8 +89,8 @@ def compose_diagnosis(diagnosis: Diagnosis, catalog, kb: KnowledgeBase | None = 
                "why": [_label(diagnosis, catalog, e, lang) for e in top.evidence]}
     nexts = []
     for r in diagnosis.live[1:1 + NEXT_CANDIDATES]:
-        if r.score < 0.02 and nexts:
-            break
+        if not r.evidence and r.score < NEXT_MIN_SCORE:
+            break  # a candidate must rest on a clue or hold a real share of the belief
         nexts.append({"title": r.cause.title(lang), "cmd": r.cause.data["check"]["cmd"],
                       "fix": _first_sentence(r.cause.text("fix", lang)), "id": r.id})
     related = []
