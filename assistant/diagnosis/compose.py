@@ -46,6 +46,18 @@ def render(lang: str, name: str, /, **context: Any) -> str:
     return "\n".join(out).strip() + "\n"
 
 
+_ANGLE = re.compile(r"<[A-Za-z][\w.|/-]*>")
+
+
+def code_placeholders(text: str) -> str:
+    """``<pod>``-style placeholders outside code spans go into backticks: Markdown would read them as
+    HTML tags and drop them (``Leave <subset> empty`` rendered as ``Leave  empty``)."""
+    parts = text.split("`")
+    for i in range(0, len(parts), 2):  # even parts are outside code spans
+        parts[i] = _ANGLE.sub(lambda m: f"`{m.group(0)}`", parts[i])
+    return "`".join(parts)
+
+
 def _quote(text: str) -> str:
     return text.replace("`", "'").strip()
 
@@ -84,25 +96,26 @@ def compose_diagnosis(diagnosis: Diagnosis, catalog, kb: KnowledgeBase | None = 
     if top is None:
         return ""
     c = top.cause
-    top_ctx = {"title": c.title(lang), "summary": c.text("summary", lang), "cmd": c.data["check"]["cmd"],
-               "read": c.data["check"]["read"][lang], "fix": c.text("fix", lang), "id": c.id,
+    top_ctx = {"title": code_placeholders(c.title(lang)), "summary": code_placeholders(c.text("summary", lang)),
+               "cmd": c.data["check"]["cmd"], "read": code_placeholders(c.data["check"]["read"][lang]),
+               "fix": code_placeholders(c.text("fix", lang)), "id": c.id,
                "why": [_label(diagnosis, catalog, e, lang) for e in top.evidence]}
     nexts = []
     for r in diagnosis.live[1:1 + NEXT_CANDIDATES]:
         if not r.evidence and r.score < NEXT_MIN_SCORE:
             break  # a candidate must rest on a clue or hold a real share of the belief
-        nexts.append({"title": r.cause.title(lang), "cmd": r.cause.data["check"]["cmd"],
-                      "fix": _first_sentence(r.cause.text("fix", lang)), "id": r.id})
+        nexts.append({"title": code_placeholders(r.cause.title(lang)), "cmd": r.cause.data["check"]["cmd"],
+                      "fix": code_placeholders(_first_sentence(r.cause.text("fix", lang))), "id": r.id, "cause": r.cause})
     related = []
     seen: set[str] = set()
-    for cause in [c] + [r.cause for r in diagnosis.live[1:3]]:
+    for cause in [c] + [n["cause"] for n in nexts[:2]]:
         for rid in cause.related:
             if rid in seen or (kb is not None and rid not in kb.by_id):
                 continue
             seen.add(rid)
             related.append({"id": rid, "title": kb.by_id[rid].title(lang) if kb is not None else rid})
     sources: list[str] = []
-    for url in c.sources[:2] + [r.cause.sources[0] for r in diagnosis.live[1:3]]:
+    for url in c.sources[:2] + [n["cause"].sources[0] for n in nexts[:2]]:
         if url not in sources:
             sources.append(url)
     narrowing = None
