@@ -52,7 +52,7 @@ _ANGLE = re.compile(r"<[A-Za-z][\w.|/-]*>")
 def code_placeholders(text: str) -> str:
     """``<pod>``-style placeholders outside code spans go into backticks: Markdown would read them as
     HTML tags and drop them (``Leave <subset> empty`` rendered as ``Leave  empty``)."""
-    parts = text.split("`")
+    parts = tidy(text).split("`")
     for i in range(0, len(parts), 2):  # even parts are outside code spans
         parts[i] = _ANGLE.sub(lambda m: f"`{m.group(0)}`", parts[i])
     return "`".join(parts)
@@ -62,9 +62,22 @@ def _quote(text: str) -> str:
     return text.replace("`", "'").strip()
 
 
+_SENTENCE_END = re.compile(r"[.。!?！？](\s|$)")
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t\n]+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
 def _first_sentence(text: str) -> str:
-    m = re.match(r"(.+?[.。!?！？])(\s|$)", " ".join(text.split()))
-    return m.group(1) if m else text
+    """The first sentence, never cut inside a code span (``forward . /etc/resolv.conf``)."""
+    text = " ".join(text.split())
+    for m in _SENTENCE_END.finditer(text):
+        if text[: m.start()].count("`") % 2 == 0:
+            return text[: m.start() + 1]
+    return text
+
+
+def tidy(text: str) -> str:
+    """Folded YAML joins lines with a space, which Chinese text must not have between characters."""
+    return _CJK_GAP.sub("", text)
 
 
 def _label(diagnosis: Diagnosis, catalog, cid: str, lang: str) -> str:
