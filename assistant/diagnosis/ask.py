@@ -133,7 +133,24 @@ def _attach(answer: Any, d: Diagnosis) -> None:
 
 def diagnose_answer(assistant: Any, question: str, answer: Any, *, q_lang: str, out_lang: str,
                     mode: str = "hybrid", allow_dense: bool = True, context: Any = None) -> Any:
-    """The answer to ``question``: the pipeline's ``answer`` unchanged, or answered by the diagnosis."""
+    """The answer to ``question``: the pipeline's ``answer`` unchanged, or answered by the diagnosis.
+
+    A KB without causes (a test KB, a trimmed install) leaves every answer as the pipeline made it;
+    a failure inside the diagnosis does too (``PODTALK_DEBUG=1`` raises it instead)."""
+    try:
+        return _diagnose_answer(assistant, question, answer, q_lang=q_lang, out_lang=out_lang, mode=mode,
+                                allow_dense=allow_dense, context=context)
+    except Exception:
+        import os
+
+        if os.environ.get("PODTALK_DEBUG"):
+            raise
+        answer.extra["diagnosis_error"] = True
+        return answer
+
+
+def _diagnose_answer(assistant: Any, question: str, answer: Any, *, q_lang: str, out_lang: str,
+                     mode: str, allow_dense: bool, context: Any) -> Any:
     text = clean_paste(question)
     if not text:
         return answer
@@ -145,6 +162,8 @@ def diagnose_answer(assistant: Any, question: str, answer: Any, *, q_lang: str, 
             return _apply(assistant, answer, d, d.text, out_lang=session.current.lang if session.current else out_lang,
                           mode=mode, allow_dense=allow_dense, context=context)
     diagnoser = diagnoser_for(assistant.retriever)
+    if not diagnoser.catalog.causes:
+        return answer
     d = diagnoser.diagnose(text, q_lang, use_dense=allow_dense and mode != "lexical")
     if not is_symptom_report(d, answer.intent):
         return answer

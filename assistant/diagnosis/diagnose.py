@@ -118,12 +118,16 @@ class Diagnoser:
         return d
 
 
-_DIAGNOSERS: dict[int, Diagnoser] = {}
+_DIAGNOSERS: dict[tuple[int, str], tuple[Any, Diagnoser]] = {}
 
 
 def diagnoser_for(retriever: Any = None) -> Diagnoser:
-    """One diagnoser per retriever (the engine's), so phrase vectors load once per process."""
-    key = id(retriever)
-    if key not in _DIAGNOSERS:
-        _DIAGNOSERS[key] = Diagnoser(retriever=retriever)
-    return _DIAGNOSERS[key]
+    """One diagnoser per retriever (the engine's) and KB directory, so phrase vectors load once per process."""
+    from assistant.paths import kb_dir
+
+    key = (id(retriever), str(kb_dir()))
+    held = _DIAGNOSERS.get(key)
+    if held is None or held[0] is not retriever:  # the retriever is held, so its id cannot be reused
+        held = (retriever, Diagnoser(catalog=cached_catalog(), retriever=retriever))
+        _DIAGNOSERS[key] = held
+    return held[1]

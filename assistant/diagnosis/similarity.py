@@ -106,7 +106,7 @@ class SymptomMatcher:
         if vectors is None:
             vectors = np.asarray(encoder.encode(phrases), dtype=np.float32)
             self._save_cached(phrases, vectors)
-        self._vectors, self._owners = vectors, np.asarray(owners)
+        self._vectors, self._owners = vectors, np.asarray(owners, dtype=np.int64)
         return self._vectors, self._owners
 
     def _cache_path(self, phrases: list[str]):
@@ -152,7 +152,7 @@ class SymptomMatcher:
     def dense(self, text: str, lang: str) -> np.ndarray | None:
         """Best cosine per cause between ``text`` and its English phrases, or None without a model."""
         encoder = self._encoder()
-        if encoder is None:
+        if encoder is None or not self.catalog.causes:
             return None
         try:
             vectors, owners = self._phrase_vectors(encoder)
