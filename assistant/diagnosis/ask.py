@@ -18,6 +18,7 @@ import re
 import unicodedata
 from typing import Any
 
+from assistant.diagnosis.clues import ClueHit
 from assistant.diagnosis.compose import compose_diagnosis
 from assistant.diagnosis.diagnose import Diagnosis, diagnoser_for
 from assistant.diagnosis.session import DiagnosisSession
@@ -37,11 +38,10 @@ def clean_paste(text: str) -> str:
     return text.replace("\t", "    ")[:MAX_PASTE_CHARS].strip()
 
 
-def is_symptom_report(d: Diagnosis, intent: str | None) -> bool:
+def is_symptom_report(clues: list[ClueHit], pasted: list[Any], intent: str | None) -> bool:
     """Pasted output, an error signature, a reported failure, or a troubleshooting question (an
     observation alone is not enough: "how does cross-node traffic work" reports nothing)."""
-    kinds = {h.kind for h in d.clues}
-    return bool(d.pasted) or "signature" in kinds or "obs-failure-reported" in d.clue_ids \
+    return bool(pasted) or any(h.kind == "signature" or h.id == "obs-failure-reported" for h in clues) \
         or intent == "troubleshooting"
 
 
@@ -164,9 +164,10 @@ def _diagnose_answer(assistant: Any, question: str, answer: Any, *, q_lang: str,
     diagnoser = diagnoser_for(assistant.retriever)
     if not diagnoser.catalog.causes:
         return answer
-    d = diagnoser.diagnose(text, q_lang, use_dense=allow_dense and mode != "lexical")
-    if not is_symptom_report(d, answer.intent):
+    found = diagnoser.clues(text)  # cheap: decide whether this is a symptom report before ranking
+    if not is_symptom_report(found[0], found[1], answer.intent):
         return answer
+    d = diagnoser.diagnose(text, q_lang, use_dense=allow_dense and mode != "lexical", found=found)
     _attach(answer, d)
     has_signature = bool(d.pasted) or any(h.kind == "signature" for h in d.clues)
     if answer.extra.get("computed") and not (has_signature or "obs-failure-reported" in d.clue_ids):

@@ -96,11 +96,15 @@ class Diagnoser:
         self.catalog = catalog or cached_catalog()
         self.matcher = SymptomMatcher(self.catalog, retriever)
 
-    def diagnose(self, text: str, lang: str | None = None, *, use_dense: bool = True) -> Diagnosis:
-        """Clues and ranked causes for a question or pasted output."""
+    def clues(self, text: str) -> tuple[list[ClueHit], list[PastedKind]]:
+        """The clues and pasted-output kinds of ``text`` (cheap: regexes only)."""
+        return merge(extract_clues(text, self.catalog), read_structure(text)), recognise(text)
+
+    def diagnose(self, text: str, lang: str | None = None, *, use_dense: bool = True,
+                 found: tuple[list[ClueHit], list[PastedKind]] | None = None) -> Diagnosis:
+        """Clues and ranked causes for a question or pasted output (``found``: clues already extracted)."""
         lang = lang or detect_lang(text)
-        pasted = recognise(text)
-        clues = merge(extract_clues(text, self.catalog), read_structure(text))
+        clues, pasted = found if found is not None else self.clues(text)
         lexical = self.matcher.lexical(text, lang)
         dense = self.matcher.dense(text, lang) if use_dense else None
         ranked = rank(self.catalog, clues, lexical=lexical, dense=dense)
