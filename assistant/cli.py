@@ -247,6 +247,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     from assistant.answering.compose import warm_token_table
 
     warm_token_table(kb)  # the answer ranking's KB tokens, so the first 'ask' needs no jieba for English
+    from assistant.diagnosis.diagnose import diagnoser_for
+
+    diagnoser_for(retriever).matcher.warm()  # the causes' symptom-phrase vectors, cached like the index
     ms = (time.perf_counter() - t0) * 1000
     where = data.path if data.path else "memory (cache directory not writable)"
     vectors = 0 if data.vectors is None else data.vectors.shape[0]

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from typing import Any
 
+from assistant.diagnosis.clues import ClueHit
 from assistant.diagnosis.compose import compose_diagnosis
 from assistant.diagnosis.diagnose import Diagnosis, diagnoser_for
 from assistant.diagnosis.session import DiagnosisSession
@@ -37,11 +38,10 @@ def clean_paste(text: str) -> str:
     return text.replace("\t", "    ")[:MAX_PASTE_CHARS].strip()
 
 
-def is_symptom_report(d: Diagnosis, intent: str | None) -> bool:
+def is_symptom_report(clues: list[ClueHit], pasted: list[Any], intent: str | None) -> bool:
     """Pasted output, an error signature, a reported failure, or a troubleshooting question (an
     observation alone is not enough: "how does cross-node traffic work" reports nothing)."""
-    kinds = {h.kind for h in d.clues}
-    return bool(d.pasted) or "signature" in kinds or "obs-failure-reported" in d.clue_ids \
+    return bool(pasted) or any(h.kind == "signature" or h.id == "obs-failure-reported" for h in clues) \
         or intent == "troubleshooting"
 
 
@@ -133,7 +133,24 @@ def _attach(answer: Any, d: Diagnosis) -> None:
 
 def diagnose_answer(assistant: Any, question: str, answer: Any, *, q_lang: str, out_lang: str,
                     mode: str = "hybrid", allow_dense: bool = True, context: Any = None) -> Any:
-    """The answer to ``question``: the pipeline's ``answer`` unchanged, or answered by the diagnosis."""
+    """The answer to ``question``: the pipeline's ``answer`` unchanged, or answered by the diagnosis.
+
+    A KB without causes (a test KB, a trimmed install) leaves every answer as the pipeline made it;
+    a failure inside the diagnosis does too (``PODTALK_DEBUG=1`` raises it instead)."""
+    try:
+        return _diagnose_answer(assistant, question, answer, q_lang=q_lang, out_lang=out_lang, mode=mode,
+                                allow_dense=allow_dense, context=context)
+    except Exception:
+        import os
+
+        if os.environ.get("PODTALK_DEBUG"):
+            raise
+        answer.extra["diagnosis_error"] = True
+        return answer
+
+
+def _diagnose_answer(assistant: Any, question: str, answer: Any, *, q_lang: str, out_lang: str,
+                     mode: str, allow_dense: bool, context: Any) -> Any:
     text = clean_paste(question)
     if not text:
         return answer
@@ -145,13 +162,16 @@ def diagnose_answer(assistant: Any, question: str, answer: Any, *, q_lang: str, 
             return _apply(assistant, answer, d, d.text, out_lang=session.current.lang if session.current else out_lang,
                           mode=mode, allow_dense=allow_dense, context=context)
     diagnoser = diagnoser_for(assistant.retriever)
-    d = diagnoser.diagnose(text, q_lang, use_dense=allow_dense and mode != "lexical")
-    if not is_symptom_report(d, answer.intent):
+    if not diagnoser.catalog.causes:
         return answer
+    found = diagnoser.clues(text)  # cheap: decide whether this is a symptom report before ranking
+    if not is_symptom_report(found[0], found[1], answer.intent):
+        return answer
+    d = diagnoser.diagnose(text, q_lang, use_dense=allow_dense and mode != "lexical", found=found)
     _attach(answer, d)
     has_signature = bool(d.pasted) or any(h.kind == "signature" for h in d.clues)
-    if answer.extra.get("computed") and not has_signature:
-        return answer
+    if answer.extra.get("computed") and not (has_signature or "obs-failure-reported" in d.clue_ids):
+        return answer  # a computed answer (a DNS name, an env var) stands unless a failure is reported
     if answer.abstained and not has_signature:
         return answer
     if not d.confident or not has_evidence(d):

@@ -19,6 +19,7 @@ from assistant.knowledge.loader import KnowledgeBase
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 NEXT_CANDIDATES = 3
+NEXT_MIN_SCORE = 0.08
 EXCLUDED_SHOWN = 3
 EXCLUDED_MIN_RAW = 1.0
 """A ruled-out cause is worth mentioning only if it would otherwise have been a candidate."""
@@ -45,13 +46,38 @@ def render(lang: str, name: str, /, **context: Any) -> str:
     return "\n".join(out).strip() + "\n"
 
 
+_ANGLE = re.compile(r"<[A-Za-z][\w.|/-]*>")
+
+
+def code_placeholders(text: str) -> str:
+    """``<pod>``-style placeholders outside code spans go into backticks: Markdown would read them as
+    HTML tags and drop them (``Leave <subset> empty`` rendered as ``Leave  empty``)."""
+    parts = tidy(text).split("`")
+    for i in range(0, len(parts), 2):  # even parts are outside code spans
+        parts[i] = _ANGLE.sub(lambda m: f"`{m.group(0)}`", parts[i])
+    return "`".join(parts)
+
+
 def _quote(text: str) -> str:
     return text.replace("`", "'").strip()
 
 
+_SENTENCE_END = re.compile(r"[.。!?！？](\s|$)")
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t\n]+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
 def _first_sentence(text: str) -> str:
-    m = re.match(r"(.+?[.。!?！？])(\s|$)", " ".join(text.split()))
-    return m.group(1) if m else text
+    """The first sentence, never cut inside a code span (``forward . /etc/resolv.conf``)."""
+    text = " ".join(text.split())
+    for m in _SENTENCE_END.finditer(text):
+        if text[: m.start()].count("`") % 2 == 0:
+            return text[: m.start() + 1]
+    return text
+
+
+def tidy(text: str) -> str:
+    """Folded YAML joins lines with a space, which Chinese text must not have between characters."""
+    return _CJK_GAP.sub("", text)
 
 
 def _label(diagnosis: Diagnosis, catalog, cid: str, lang: str) -> str:
@@ -83,25 +109,26 @@ def compose_diagnosis(diagnosis: Diagnosis, catalog, kb: KnowledgeBase | None = 
     if top is None:
         return ""
     c = top.cause
-    top_ctx = {"title": c.title(lang), "summary": c.text("summary", lang), "cmd": c.data["check"]["cmd"],
-               "read": c.data["check"]["read"][lang], "fix": c.text("fix", lang), "id": c.id,
+    top_ctx = {"title": code_placeholders(c.title(lang)), "summary": code_placeholders(c.text("summary", lang)),
+               "cmd": c.data["check"]["cmd"], "read": code_placeholders(c.data["check"]["read"][lang]),
+               "fix": code_placeholders(c.text("fix", lang)), "id": c.id,
                "why": [_label(diagnosis, catalog, e, lang) for e in top.evidence]}
     nexts = []
     for r in diagnosis.live[1:1 + NEXT_CANDIDATES]:
-        if r.score < 0.02 and nexts:
-            break
-        nexts.append({"title": r.cause.title(lang), "cmd": r.cause.data["check"]["cmd"],
-                      "fix": _first_sentence(r.cause.text("fix", lang)), "id": r.id})
+        if not r.evidence and r.score < NEXT_MIN_SCORE:
+            break  # a candidate must rest on a clue or hold a real share of the belief
+        nexts.append({"title": code_placeholders(r.cause.title(lang)), "cmd": r.cause.data["check"]["cmd"],
+                      "fix": code_placeholders(_first_sentence(r.cause.text("fix", lang))), "id": r.id, "cause": r.cause})
     related = []
     seen: set[str] = set()
-    for cause in [c] + [r.cause for r in diagnosis.live[1:3]]:
+    for cause in [c] + [n["cause"] for n in nexts[:2]]:
         for rid in cause.related:
             if rid in seen or (kb is not None and rid not in kb.by_id):
                 continue
             seen.add(rid)
             related.append({"id": rid, "title": kb.by_id[rid].title(lang) if kb is not None else rid})
     sources: list[str] = []
-    for url in c.sources[:2] + [r.cause.sources[0] for r in diagnosis.live[1:3]]:
+    for url in c.sources[:2] + [n["cause"].sources[0] for n in nexts[:2]]:
         if url not in sources:
             sources.append(url)
     narrowing = None

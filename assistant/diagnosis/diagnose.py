@@ -96,11 +96,15 @@ class Diagnoser:
         self.catalog = catalog or cached_catalog()
         self.matcher = SymptomMatcher(self.catalog, retriever)
 
-    def diagnose(self, text: str, lang: str | None = None, *, use_dense: bool = True) -> Diagnosis:
-        """Clues and ranked causes for a question or pasted output."""
+    def clues(self, text: str) -> tuple[list[ClueHit], list[PastedKind]]:
+        """The clues and pasted-output kinds of ``text`` (cheap: regexes only)."""
+        return merge(extract_clues(text, self.catalog), read_structure(text)), recognise(text)
+
+    def diagnose(self, text: str, lang: str | None = None, *, use_dense: bool = True,
+                 found: tuple[list[ClueHit], list[PastedKind]] | None = None) -> Diagnosis:
+        """Clues and ranked causes for a question or pasted output (``found``: clues already extracted)."""
         lang = lang or detect_lang(text)
-        pasted = recognise(text)
-        clues = merge(extract_clues(text, self.catalog), read_structure(text))
+        clues, pasted = found if found is not None else self.clues(text)
         lexical = self.matcher.lexical(text, lang)
         dense = self.matcher.dense(text, lang) if use_dense else None
         ranked = rank(self.catalog, clues, lexical=lexical, dense=dense)
@@ -118,12 +122,16 @@ class Diagnoser:
         return d
 
 
-_DIAGNOSERS: dict[int, Diagnoser] = {}
+_DIAGNOSERS: dict[tuple[int, str], tuple[Any, Diagnoser]] = {}
 
 
 def diagnoser_for(retriever: Any = None) -> Diagnoser:
-    """One diagnoser per retriever (the engine's), so phrase vectors load once per process."""
-    key = id(retriever)
-    if key not in _DIAGNOSERS:
-        _DIAGNOSERS[key] = Diagnoser(retriever=retriever)
-    return _DIAGNOSERS[key]
+    """One diagnoser per retriever (the engine's) and KB directory, so phrase vectors load once per process."""
+    from assistant.paths import kb_dir
+
+    key = (id(retriever), str(kb_dir()))
+    held = _DIAGNOSERS.get(key)
+    if held is None or held[0] is not retriever:  # the retriever is held, so its id cannot be reused
+        held = (retriever, Diagnoser(catalog=cached_catalog(), retriever=retriever))
+        _DIAGNOSERS[key] = held
+    return held[1]

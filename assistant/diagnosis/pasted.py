@@ -79,10 +79,22 @@ def recognise(text: str) -> list[PastedKind]:
     return found
 
 
+BLOCK_KINDS = frozenset({"describe-service", "describe-pod", "describe-endpoints", "get-services", "get-endpoints",
+                         "get-endpointslices", "get-pods", "get-nodes", "events", "nslookup", "dig", "curl"})
+"""Kinds that only occur as a block of output (a table, a describe, a resolver's answer)."""
+_LOG_LINE = re.compile(r'^\s*(\[\d{4}-\d\d-\d\d|\d{4}[-/]\d\d[-/]\d\d|[IEWF]\d{4} |\[(INFO|ERROR|WARNING|FATAL)\]|'
+                       r'\{"|time="|level=|[A-Z][a-z]{2} +\d+ \d\d:\d\d)')
+
+
 def looks_like_pasted_output(text: str) -> bool:
-    """True when ``text`` holds command output (several lines, a recognised kind): ``ask -`` then reads
-    the whole input as one paste instead of one question per line."""
-    return text.count("\n") >= 2 and bool(recognise(text))
+    """True when ``text`` is a block of command output (a table, a describe, resolver output, or mostly
+    log lines): ``ask -`` then reads the whole input as one paste instead of one question per line."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 2:
+        return False
+    if any(k.id in BLOCK_KINDS for k in recognise(text)):
+        return True
+    return sum(1 for ln in lines if _LOG_LINE.match(ln)) >= max(2, len(lines) // 2)
 
 
 def _hit(cid: str, kind: str, text: str) -> ClueHit:

@@ -106,7 +106,7 @@ class SymptomMatcher:
         if vectors is None:
             vectors = np.asarray(encoder.encode(phrases), dtype=np.float32)
             self._save_cached(phrases, vectors)
-        self._vectors, self._owners = vectors, np.asarray(owners, dtype=np.intp)
+        self._vectors, self._owners = vectors, np.asarray(owners, dtype=np.int64)
         return self._vectors, self._owners
 
     def _cache_path(self, phrases: list[str]):
@@ -126,7 +126,7 @@ class SymptomMatcher:
         if path is None:
             return None
         try:
-            arr = np.load(path)
+            arr = np.load(path)  # numeric .npy: NumPy refuses object arrays by default
         except (OSError, ValueError):
             return None
         return arr if arr.ndim == 2 and arr.shape[0] == len(phrases) else None
@@ -140,7 +140,7 @@ class SymptomMatcher:
         if path is None:
             return
         buf = io.BytesIO()
-        np.save(buf, vectors)
+        np.save(buf, np.asarray(vectors, dtype=np.float32))
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -149,10 +149,19 @@ class SymptomMatcher:
         except OSError:
             tmp.unlink(missing_ok=True)
 
+    def warm(self) -> bool:
+        """Compute (or load) the phrase vectors now: ``podtalk index`` calls this so the first symptom
+        report does not pay for encoding every cause's phrases. False without a model."""
+        encoder = self._encoder()
+        if encoder is None or not self.catalog.causes:
+            return False
+        self._phrase_vectors(encoder)
+        return True
+
     def dense(self, text: str, lang: str) -> np.ndarray | None:
         """Best cosine per cause between ``text`` and its English phrases, or None without a model."""
         encoder = self._encoder()
-        if encoder is None:
+        if encoder is None or not self.catalog.causes:
             return None
         try:
             vectors, owners = self._phrase_vectors(encoder)

@@ -53,7 +53,11 @@ def test_the_chat_answers_a_narrowing_question_with_a_number(assistant):
 
 @pytest.fixture(scope="module")
 def index_ready(retriever):
-    """The session index is built before the subprocesses run (they share PODTALK_CACHE)."""
+    """The session index and the causes' phrase vectors are built before the subprocesses run (they
+    share PODTALK_CACHE), as ``podtalk index`` builds both."""
+    from assistant.diagnosis.diagnose import diagnoser_for
+
+    assert diagnoser_for(retriever).matcher.warm()
     return retriever
 
 

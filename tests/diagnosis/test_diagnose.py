@@ -95,3 +95,16 @@ def test_json_shape_follows_the_contract(diagnoser):
     first = out["causes"][0]
     assert set(first) >= {"id", "title", "score", "check", "fix", "ruled_out_by", "sources"}
     assert 0 < first["score"] <= 1
+
+
+def test_placeholders_survive_markdown():
+    from assistant.diagnosis.compose import code_placeholders
+
+    assert code_placeholders("Leave <subset> empty, keep `<pod>` as is") == "Leave `<subset>` empty, keep `<pod>` as is"
+
+
+def test_a_reply_that_picks_no_choice_is_a_new_question(diagnoser):
+    session = DiagnosisSession(diagnoser)
+    session.start("the service has no endpoints", "en")
+    assert session.answer("7") is None and session.answer("how does kube-proxy work") is None
+    assert session.pending is not None  # still waiting for a real reply
