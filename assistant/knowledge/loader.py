@@ -303,17 +303,17 @@ def _load_schema() -> dict[str, Any]:
         schema["properties"].setdefault(name, spec)
     for name in ("commands", "steps"):  # where a command runs: kubectl against a cluster, a node shell, ...
         schema["properties"][name]["items"]["properties"].setdefault("needs", {"enum": list(COMMAND_NEEDS)})
-    return _every_language(schema)
+    return every_language(schema)
 
 
-def _every_language(node: Any) -> Any:
+def every_language(node: Any) -> Any:
     """``node`` with each registered language allowed (and required) wherever ``en`` is: the schema
     file names ``en`` and ``zh`` once, the registry adds the rest."""
     if isinstance(node, list):
-        return [_every_language(v) for v in node]
+        return [every_language(v) for v in node]
     if not isinstance(node, dict):
         return node
-    out = {k: _every_language(v) for k, v in node.items()}
+    out = {k: every_language(v) for k, v in node.items()}
     props = out.get("properties")
     if isinstance(props, dict) and languages.DEFAULT in props:
         for code in languages.codes():
@@ -422,6 +422,22 @@ def join_cjk_lines(data: Any, zh: bool = False) -> Any:
     if zh and isinstance(data, str):
         return _CJK_GAP.sub("", data)
     return data
+
+
+def find_entry(entry_id: str, root: Path | None = None) -> Entry | None:
+    """One validated entry by id, without loading the whole KB (the tour quotes a few entries);
+    None if no entry file has that id. Raises ``KBError`` for a broken entry, like ``load_kb``."""
+    from assistant.paths import kb_dir
+
+    root = Path(root) if root else kb_dir()
+    for path in sorted((root / "entries").glob(f"*/{entry_id}.yaml")):
+        validated = _read_validated()
+        newly: list[str] = []
+        entry = load_entry(path, validated=validated, newly=newly)
+        if newly:
+            _write_validated(validated, newly)
+        return entry
+    return None
 
 
 def load_kb(root: Path | None = None) -> KnowledgeBase:
