@@ -13,6 +13,7 @@ import hashlib
 import random
 from pathlib import Path
 
+from assistant import languages
 from assistant.errors import ManifestError, UsageError
 from assistant.tour.model import Choice, Exercise, Lesson, Quiz
 
@@ -32,7 +33,9 @@ def _read(path: Path) -> str:
 
 
 def _both(fn) -> dict[str, str]:  # noqa: ANN001
-    return {"en": fn("en"), "zh": fn("zh")}
+    """``fn(lang)`` for every registered language (the sentences below exist in en and zh only: a new
+    language gets the Chinese ones until they move to ``strings.yaml``)."""
+    return {code: fn(code) for code in languages.codes()}
 
 
 def practice_lessons(text: str, source: str = "manifest.yaml", namespace: str = "default") -> list[Lesson]:
