@@ -481,6 +481,5 @@ def _load_glossary(path: Path) -> list[dict[str, Any]]:
     for i, item in enumerate(data):
         if not isinstance(item, dict) or "zh" not in item or "en" not in item:
             raise KBError(f"{path}: item {i + 1} needs 'zh' and 'en'")
-        if isinstance(item["zh"], str):
-            item["zh"] = [item["zh"]]
-    return data
+    # a single Chinese term becomes a one-item list, in a new mapping (the parsed YAML may be cached)
+    return [{**item, "zh": [item["zh"]]} if isinstance(item["zh"], str) else item for item in data]
