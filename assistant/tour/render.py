@@ -151,7 +151,7 @@ def _builds_on(lesson: Lesson, lang: str, shell: str) -> str:
         entry = kb_entry(kid)
         title = md_escape(entry.title(lang)) if entry else kid
         items.append(t(lang, "kb.item", title=title, id=kid))
-    return t(lang, "lesson.builds_on", shell, items="; ".join(items) if lang == "en" else "；".join(items))
+    return t(lang, "lesson.builds_on", shell, items=t(lang, "kb.item.separator").join(items))
 
 
 def _yaml_block(manifest: str) -> str:
