@@ -13,6 +13,7 @@ import os
 import sys
 from typing import Any, TextIO
 
+from assistant import languages
 from assistant.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, PodtalkError
 from assistant.terminal_safety import strip_unsafe
 
@@ -25,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", choices=["auto", "en", "zh"], default="auto",
+    p.add_argument("--lang", choices=["auto", *languages.codes()], default="auto",
                    help="answer language (default: the question's)")
     p.add_argument("--namespace", default="default", help="namespace for objects without one (default: default)")
     p.add_argument("--cluster-domain", default="cluster.local", help="cluster DNS domain (default: cluster.local)")
@@ -61,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("diagnose", help="read pasted command output or error text, rank likely causes")
     p.add_argument("file", help="a file with the output, or '-' for stdin")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--lang", choices=["auto", "en", "zh"], default="auto", help="answer language (default: the text's)")
+    p.add_argument("--lang", choices=["auto", *languages.codes()], default="auto", help="answer language (default: the text's)")
     p.add_argument("--max-bytes", metavar="N", help="refuse input larger than N bytes (default $PODTALK_MAX_BYTES or 10 MiB)")
 
     p = sub.add_parser("eval", help="run the answer-quality and inspection evaluation")
@@ -81,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="rebuild even if the cache is fresh")
 
     p = sub.add_parser("topics", help="list the knowledge base's topics")
-    p.add_argument("--lang", choices=["en", "zh"], default="en")
+    p.add_argument("--lang", choices=list(languages.codes()), default=languages.DEFAULT)
 
     p = sub.add_parser("tour", help="guided onboarding tour (opens the chat UI)")
     _common(p)
@@ -179,7 +180,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from assistant.tour.__main__ import main as tour_main
 
         return tour_main(["--practice", args.practice, "--namespace", args.namespace or "default",
-                          "--lang", args.lang if args.lang in ("en", "zh") else "auto"])
+                          "--lang", args.lang if args.lang in languages.codes() else "auto"])
     if args.command in ("chat", "tour"):
         return cmd_chat(args)
     raise AssertionError(args.command)

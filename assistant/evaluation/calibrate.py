@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from assistant import languages
 from assistant.evaluation.datasets import load_questions
 from assistant.paths import eval_dir
 
@@ -27,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     r = assistant.retriever
     r.warm_up()
     for mode in ("hybrid", "dense", "lexical"):
-        for lang in ("en", "zh"):
+        for lang in languages.codes():
             rows = []
             for q in questions:
                 if q.lang != lang:

@@ -19,10 +19,10 @@ from typing import Any
 
 import yaml
 
+from assistant import languages
 from assistant.errors import UsageError
 
 OUT_OF_SCOPE = "out-of-scope"
-LANGS = ("en", "zh")
 
 NAMED_SETS: dict[str, str] = {
     "dev": "questions.yaml",
@@ -85,8 +85,8 @@ def _question(item: Any) -> Question:
     if not isinstance(mm, list):
         raise TypeError("must_mention must be a list")
     lang = str(item["lang"])
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    if lang not in languages.codes():
+        raise ValueError(f"lang must be one of {', '.join(languages.codes())}, not {lang!r}")
     topics = _str_list(item["topics"], "topics")
     if not topics:
         raise ValueError("topics is empty")

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from assistant import languages
 from assistant.errors import UsageError
 
 
@@ -44,12 +45,12 @@ def evaluate_causes(assistant: Any, questions: list[dict[str, Any]], mode: str =
         ranked = [c["id"] for c in getattr(ans, "causes", []) or []]
         want = set(q["causes"])
         topics = [s["topic"] for s in ans.sources]
-        rows.append({"id": q.get("id"), "lang": q.get("lang", "en"), "hit@1": bool(ranked[:1] and ranked[0] in want),
+        rows.append({"id": q.get("id"), "lang": q.get("lang", languages.DEFAULT), "hit@1": bool(ranked[:1] and ranked[0] in want),
                      "hit@3": bool(want & set(ranked[:3])), "ranked": ranked[:3], "want": sorted(want),
                      "topic@1": bool(topics[:1] and topics[0] in set(q.get("topics", []))),
                      "top_topic": topics[:1], "question": str(q["question"])[:100]})
     out: dict[str, Any] = {}
-    for lang in ["en", "zh", "all"]:
+    for lang in [*languages.codes(), "all"]:
         sel = [r for r in rows if lang == "all" or r["lang"] == lang]
         n = len(sel)
         out[lang] = {"n": n,
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in result["misses"] if verbose else []:
         print(f"  miss {r['id']} [{r['lang']}] got {r['ranked']} want {r['want']} :: {r['question']!r}")
     print(f"{'lang':4} {'n':>4} {'cause@1':>8} {'cause@3':>8} {'topic@1':>8}")
-    for lang in ("en", "zh", "all"):
+    for lang in (*languages.codes(), "all"):
         m = result[lang]
         fmt = lambda x: "  -  " if x is None else f"{x:.3f}"  # noqa: E731
         print(f"{lang:4} {m['n']:>4} {fmt(m['hit@1']):>8} {fmt(m['hit@3']):>8} {fmt(m['topic@1']):>8}")

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from assistant import languages
 from assistant.errors import UsageError
 
 KINDS = ("negative", "positive", "out-of-scope")
@@ -57,7 +58,7 @@ def load_precision_set(path: Path) -> list[PrecisionItem]:
             raise UsageError(f"{path}: item {i + 1} needs kind ({'|'.join(KINDS)}) and question")
         if it["kind"] == "positive" and not (it.get("computed") and it.get("expect")):
             raise UsageError(f"{path}: positive {it.get('id', i + 1)} needs computed and expect")
-        items.append(PrecisionItem(str(it.get("id", i + 1)), it["kind"], str(it.get("lang", "en")),
+        items.append(PrecisionItem(str(it.get("id", i + 1)), it["kind"], str(it.get("lang", languages.DEFAULT)),
                                    str(it["question"]), it.get("computed"), [str(e) for e in it.get("expect", [])]))
     return items
 

@@ -17,6 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, TextIO
 
+from assistant import languages
 from assistant.evaluation.answer_eval import evaluate_answers
 from assistant.evaluation.datasets import ManifestCase, Question, QuestionSet, load_manifest_cases, load_question_sets
 from assistant.evaluation.metrics import percentile, precision_recall
@@ -67,7 +68,8 @@ def score_questions(assistant: Any, questions: list[Question], mode: str, *,
         row.update(answers[q.id])
         rows.append(row)
     out: dict[str, Any] = {}
-    for lang in sorted({r["lang"] for r in rows}) + ["all"]:
+    present = {r["lang"] for r in rows}
+    for lang in [c for c in languages.codes() if c in present] + ["all"]:
         out[lang] = aggregate([r for r in rows if lang == "all" or r["lang"] == lang])
     return out, rows
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant import languages
+
 from .catalog import SEVERITIES, load_catalog
 from .explain import ServiceBackends
 from .findings import Finding
@@ -179,7 +181,8 @@ def render_sarif(report: Report, uri: str = "manifest.yaml") -> str:
         "help": {"text": info.text("hint"), "markdown": f"{info.text('hint')}\n\n[Kubernetes docs]({info.doc})"},
         "helpUri": info.doc,
         "defaultConfiguration": {"level": level[info.severity]},
-        "properties": {"zh": {"title": info.text("title", "zh"), "hint": info.text("hint", "zh")}},
+        "properties": {code: {"title": info.text("title", code), "hint": info.text("hint", code)}
+                       for code in languages.codes() if code != languages.DEFAULT},
     } for info in catalog.values()]
     results = [{
         "ruleId": f.rule,

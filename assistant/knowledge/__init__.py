@@ -1,5 +1,8 @@
-"""The curated knowledge base: loading, validation and the zh/en glossary."""
+"""The curated knowledge base: loading, validation, typed entries and the zh/en glossary."""
 
-from assistant.knowledge.loader import TOPIC_IDS, Entry, KnowledgeBase, load_kb
+from assistant.knowledge.loader import (
+    TOPIC_IDS, Command, Entry, HistoryNote, KnowledgeBase, LocalText, Step, Table, Verified, find_entry, load_kb,
+)
 
-__all__ = ["TOPIC_IDS", "Entry", "KnowledgeBase", "load_kb"]
+__all__ = ["TOPIC_IDS", "Command", "Entry", "HistoryNote", "KnowledgeBase", "LocalText", "Step", "Table", "Verified",
+           "find_entry", "load_kb"]

@@ -3,6 +3,12 @@
 Validation happens on load so a broken entry is reported with its file name before it can turn into
 a wrong answer: schema (``entry.schema.json``), topic ids from ``kb/topics.yaml``, unique ids, the folder
 matching the topic, and ``related`` ids that exist.
+
+Every bilingual text must be given in each language of :mod:`assistant.languages`: the schema file
+spells out ``en`` and ``zh`` once, and the loader requires every registered language wherever the file
+requires ``en``. Code reads entries through ``Entry``'s typed accessors (``entry.summary(lang)``,
+``entry.commands``, ``entry.steps``...); ``Entry.data`` stays the validated mapping (for hashing, and for
+the sites not converted yet).
 """
 
 from __future__ import annotations
@@ -10,17 +16,19 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
+from assistant import languages
 from assistant.knowledge.yaml_cache import YAMLDataError, parse_yaml, read_yaml
 
 from assistant.errors import KBError
 
 SCHEMA_PATH = Path(__file__).with_name("entry.schema.json")
-LANGS = ("en", "zh")
 _VALIDATED_FILE = "kb-validated-v1.json"
 _VALIDATED_KEEP = 4000
 _OPTIONAL_FIELDS: dict[str, Any] = {
@@ -44,19 +52,20 @@ node, a shell inside a Pod, a machine that reaches the node or load balancer add
 
 
 def _read_topics(path: Path) -> dict[str, dict[str, str]]:
-    """``kb/topics.yaml``: the contract's topic ids in order, each with an ``{en, zh}`` title."""
+    """``kb/topics.yaml``: the contract's topic ids in order, each with a title in every language."""
     try:
         data = read_yaml(path)
     except (OSError, UnicodeDecodeError, YAMLDataError) as exc:
         raise KBError(f"{path}: cannot read topics: {exc}") from None
+    langs = languages.codes()
     topics: dict[str, dict[str, str]] = {}
     for i, item in enumerate(data if isinstance(data, list) else [None]):
         title = item.get("title") if isinstance(item, dict) else None
-        if not (isinstance(title, dict) and isinstance(item.get("id"), str) and all(title.get(k) for k in LANGS)):
-            raise KBError(f"{path}: item {i + 1} needs 'id' and 'title: {{en, zh}}'")
+        if not (isinstance(title, dict) and isinstance(item.get("id"), str) and all(title.get(k) for k in langs)):
+            raise KBError(f"{path}: item {i + 1} needs 'id' and 'title: {{{', '.join(langs)}}}'")
         if item["id"] in topics:
             raise KBError(f"{path}: duplicate topic id {item['id']!r}")
-        topics[item["id"]] = {k: str(title[k]) for k in LANGS}
+        topics[item["id"]] = {k: str(title[k]) for k in langs}
     return topics
 
 
@@ -71,9 +80,86 @@ TOPIC_IDS: tuple[str, ...] = tuple(TOPICS)
 """The contract's topic ids, from ``kb/topics.yaml`` (data, not code)."""
 
 
+def _texts(item: Mapping[str, Any]) -> Mapping[str, str]:
+    """The per-language texts of a KB item (its keys that are language codes), read-only."""
+    return MappingProxyType({k: v for k, v in item.items() if k in languages.codes()})
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """One text in every language: a fact or a pitfall."""
+
+    texts: Mapping[str, str]
+
+    def text(self, lang: str) -> str:
+        return self.texts[lang]
+
+    def __getitem__(self, lang: str) -> str:
+        """``fact[lang]``, as the raw ``{en, zh}`` mapping was read (``answering/compose.py`` still does)."""
+        return self.texts[lang]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command worth running, what it shows in every language, and where it runs (``COMMAND_NEEDS``)."""
+
+    cmd: str
+    texts: Mapping[str, str]
+    needs: str | None = None
+
+    def text(self, lang: str) -> str:
+        return self.texts[lang]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a troubleshooting checklist, with the command that checks it (``""``: none)."""
+
+    texts: Mapping[str, str]
+    cmd: str = ""
+    needs: str | None = None
+
+    def text(self, lang: str) -> str:
+        return self.texts[lang]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A comparison table: ``columns[lang][0]`` is the aspect column; every row has one cell per column."""
+
+    columns: Mapping[str, tuple[str, ...]]
+    rows: tuple[Mapping[str, tuple[str, ...]], ...]
+
+    def header(self, lang: str) -> tuple[str, ...]:
+        return self.columns[lang]
+
+    def body(self, lang: str) -> list[tuple[str, ...]]:
+        return [row[lang] for row in self.rows]
+
+
+@dataclass(frozen=True)
+class HistoryNote:
+    """Behaviour that changed in a Kubernetes version, for questions that name an old version or term."""
+
+    version: str
+    terms: tuple[str, ...]
+    texts: Mapping[str, str]
+
+    def text(self, lang: str) -> str:
+        return self.texts[lang]
+
+
+@dataclass(frozen=True)
+class Verified:
+    """The docs version a version- or add-on-dependent entry was last checked against."""
+
+    kubernetes: str
+    date: str
+
+
 @dataclass(frozen=True)
 class Entry:
-    """One knowledge-base entry; ``data`` is the validated YAML mapping."""
+    """One knowledge-base entry, read through typed accessors; ``data`` is the validated YAML mapping."""
 
     data: dict[str, Any]
     path: Path
@@ -90,8 +176,21 @@ class Entry:
         """A bilingual text field (title, summary, details) in ``lang``."""
         return self.data[name][lang]
 
-    def title(self, lang: str = "en") -> str:
+    def title(self, lang: str = languages.DEFAULT) -> str:
         return self.data["title"][lang]
+
+    def summary(self, lang: str) -> str:
+        return self.data["summary"][lang]
+
+    def details(self, lang: str) -> str:
+        return self.data["details"][lang]
+
+    def keywords(self, lang: str) -> tuple[str, ...]:
+        return tuple(self.data["keywords"][lang])
+
+    def questions(self, lang: str) -> tuple[str, ...]:
+        """The sample questions an author wrote in ``lang`` (indexed for retrieval)."""
+        return tuple(self.data["questions"][lang])
 
     @property
     def url(self) -> str:
@@ -99,8 +198,60 @@ class Entry:
         return self.data["sources"][0]
 
     @property
-    def facts(self) -> list[dict[str, str]]:
-        return self.data["facts"]
+    def sources(self) -> tuple[str, ...]:
+        """Official sources, the most specific first."""
+        return tuple(self.data["sources"])
+
+    @property
+    def related(self) -> tuple[str, ...]:
+        """Ids of related entries (checked to exist by ``KnowledgeBase.dangling_related``)."""
+        return tuple(self.data["related"])
+
+    @cached_property
+    def facts(self) -> tuple[LocalText, ...]:
+        """Short facts, the most asked first (``fact.text(lang)``)."""
+        return tuple(LocalText(_texts(f)) for f in self.data["facts"])
+
+    @cached_property
+    def pitfalls(self) -> tuple[LocalText, ...]:
+        return tuple(LocalText(_texts(p)) for p in self.data["pitfalls"])
+
+    @cached_property
+    def commands(self) -> tuple[Command, ...]:
+        return tuple(Command(c["cmd"], _texts(c), c.get("needs")) for c in self.data["commands"])
+
+    @cached_property
+    def steps(self) -> tuple[Step, ...]:
+        """A troubleshooting checklist, in order (empty for other entries)."""
+        return tuple(Step(_texts(s), s.get("cmd", ""), s.get("needs")) for s in self.data.get("steps", []))
+
+    @property
+    def is_troubleshooting(self) -> bool:
+        """Whether the entry has a checklist (``steps``): it answers a symptom."""
+        return bool(self.data.get("steps"))
+
+    @cached_property
+    def table(self) -> Table | None:
+        """A side-by-side comparison table, if the entry has one."""
+        t = self.data.get("table")
+        if not t:
+            return None
+        return Table(MappingProxyType({k: tuple(v) for k, v in _texts(t["columns"]).items()}),
+                     tuple(MappingProxyType({k: tuple(v) for k, v in _texts(r).items()}) for r in t["rows"]))
+
+    @property
+    def example(self) -> str | None:
+        """A minimal example manifest (YAML text), if the entry has one."""
+        return self.data.get("example")
+
+    @cached_property
+    def history(self) -> tuple[HistoryNote, ...]:
+        return tuple(HistoryNote(h["version"], tuple(h["terms"]), _texts(h)) for h in self.data.get("history", []))
+
+    @property
+    def verified(self) -> Verified | None:
+        v = self.data.get("verified")
+        return Verified(v["kubernetes"], v["date"]) if v else None
 
 
 @dataclass
@@ -131,7 +282,7 @@ class KnowledgeBase:
         """Problems with ``related`` links (ids that do not exist), one message per entry."""
         out = []
         for e in self.entries:
-            missing = [r for r in e.data["related"] if r not in self.by_id]
+            missing = [r for r in e.related if r not in self.by_id]
             if missing:
                 out.append(f"{e.path}: related ids do not exist: {', '.join(missing)}")
         return out
@@ -152,19 +303,39 @@ def _load_schema() -> dict[str, Any]:
         schema["properties"].setdefault(name, spec)
     for name in ("commands", "steps"):  # where a command runs: kubectl against a cluster, a node shell, ...
         schema["properties"][name]["items"]["properties"].setdefault("needs", {"enum": list(COMMAND_NEEDS)})
-    return schema
+    return every_language(schema)
 
 
-_SCHEMA_DIGEST: list[str] = []
+def every_language(node: Any) -> Any:
+    """``node`` with each registered language allowed (and required) wherever ``en`` is: the schema
+    file names ``en`` and ``zh`` once, the registry adds the rest."""
+    if isinstance(node, list):
+        return [every_language(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: every_language(v) for k, v in node.items()}
+    props = out.get("properties")
+    if isinstance(props, dict) and languages.DEFAULT in props:
+        for code in languages.codes():
+            props.setdefault(code, props[languages.DEFAULT])
+        required = out.get("required")
+        if isinstance(required, list) and languages.DEFAULT in required:
+            out["required"] = required + [c for c in languages.codes() if c not in required]
+    return out
+
+
+_SCHEMA_DIGEST: dict[tuple[str, ...], str] = {}
 
 
 def _schema_digest() -> str:
-    if not _SCHEMA_DIGEST:
+    """The validation cache's schema part, per set of registered languages."""
+    langs = languages.codes()
+    if langs not in _SCHEMA_DIGEST:
         h = hashlib.sha256(SCHEMA_PATH.read_bytes())
         h.update(str(TOPIC_IDS).encode())
-        h.update(json.dumps([_OPTIONAL_FIELDS, COMMAND_NEEDS], sort_keys=True).encode())
-        _SCHEMA_DIGEST.append(h.hexdigest())
-    return _SCHEMA_DIGEST[0]
+        h.update(json.dumps([_OPTIONAL_FIELDS, COMMAND_NEEDS, langs], sort_keys=True).encode())
+        _SCHEMA_DIGEST[langs] = h.hexdigest()
+    return _SCHEMA_DIGEST[langs]
 
 
 def _schema_errors(data: Any) -> list[str]:
@@ -244,15 +415,31 @@ _CJK_GAP = re.compile("(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef
 
 def join_cjk_lines(data: Any, zh: bool = False) -> Any:
     """``data`` with the spaces YAML folding leaves between two Chinese characters removed from every
-    ``zh`` text (``在每个节点 上`` -> ``在每个节点上``, ``后端， IPVS`` -> ``后端，IPVS``), so every consumer of
-    the KB gets clean text."""
+    text of a language written without spaces (``zh``: ``在每个节点 上`` -> ``在每个节点上``), so every
+    consumer of the KB gets clean text."""
     if isinstance(data, dict):
-        return {k: join_cjk_lines(v, zh or k == "zh") for k, v in data.items()}
+        return {k: join_cjk_lines(v, zh or languages.joins_without_spaces(k)) for k, v in data.items()}
     if isinstance(data, list):
         return [join_cjk_lines(v, zh) for v in data]
     if zh and isinstance(data, str):
         return _CJK_GAP.sub("", data)
     return data
+
+
+def find_entry(entry_id: str, root: Path | None = None) -> Entry | None:
+    """One validated entry by id, without loading the whole KB (the tour quotes a few entries);
+    None if no entry file has that id. Raises ``KBError`` for a broken entry, like ``load_kb``."""
+    from assistant.paths import kb_dir
+
+    root = Path(root) if root else kb_dir()
+    for path in sorted((root / "entries").glob(f"*/{entry_id}.yaml")):
+        validated = _read_validated()
+        newly: list[str] = []
+        entry = load_entry(path, validated=validated, newly=newly)
+        if newly:
+            _write_validated(validated, newly)
+        return entry
+    return None
 
 
 def load_kb(root: Path | None = None) -> KnowledgeBase:
@@ -296,6 +483,5 @@ def _load_glossary(path: Path) -> list[dict[str, Any]]:
     for i, item in enumerate(data):
         if not isinstance(item, dict) or "zh" not in item or "en" not in item:
             raise KBError(f"{path}: item {i + 1} needs 'zh' and 'en'")
-        if isinstance(item["zh"], str):
-            item["zh"] = [item["zh"]]
-    return data
+    # a single Chinese term becomes a one-item list, in a new mapping (the parsed YAML may be cached)
+    return [{**item, "zh": [item["zh"]]} if isinstance(item["zh"], str) else item for item in data]

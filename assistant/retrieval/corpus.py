@@ -15,7 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant import languages
 from assistant.knowledge.loader import Entry, KnowledgeBase
+
+MODEL_LANG = "en"
+"""The one language the embedding model reads: only these texts are embedded."""
 
 
 @dataclass(frozen=True)
@@ -28,23 +32,21 @@ def dense_texts(kb: KnowledgeBase) -> list[DenseText]:
     """The texts to embed, each tagged with its entry's index in ``kb.entries``."""
     out: list[DenseText] = []
     for i, e in enumerate(kb.entries):
-        d = e.data
-        out.append(DenseText(i, f"{d['title']['en']}. {d['summary']['en']}"))
-        out.extend(DenseText(i, q) for q in d["questions"]["en"])
-        out.append(DenseText(i, ", ".join(d["keywords"]["en"])))
-        out.extend(DenseText(i, f["en"]) for f in d["facts"])
+        out.append(DenseText(i, f"{e.title(MODEL_LANG)}. {e.summary(MODEL_LANG)}"))
+        out.extend(DenseText(i, q) for q in e.questions(MODEL_LANG))
+        out.append(DenseText(i, ", ".join(e.keywords(MODEL_LANG))))
+        out.extend(DenseText(i, f.text(MODEL_LANG)) for f in e.facts)
     return out
 
 
 def lexical_text(entry: Entry) -> str:
-    """One document per entry for BM25 (both languages; important fields repeated)."""
-    d = entry.data
+    """One document per entry for BM25 (every language; important fields repeated)."""
     parts: list[str] = []
-    for lang in ("en", "zh"):
-        strong = [d["title"][lang], " ".join(d["keywords"][lang]), " ".join(d["questions"][lang])]
+    for lang in languages.codes():
+        strong = [entry.title(lang), " ".join(entry.keywords(lang)), " ".join(entry.questions(lang))]
         parts += strong * 2
-        parts.append(d["summary"][lang])
-        parts += [f[lang] for f in d["facts"]]
-        parts.append(d["details"][lang])
+        parts.append(entry.summary(lang))
+        parts += [f.text(lang) for f in entry.facts]
+        parts.append(entry.details(lang))
     parts.append(entry.topic.replace("-", " "))
     return "\n".join(parts)

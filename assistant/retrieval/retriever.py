@@ -18,10 +18,11 @@ from typing import Any, Literal
 
 import numpy as np
 
+from assistant import languages
 from assistant.errors import ModelError
 from assistant.knowledge.loader import Entry, KnowledgeBase
 from assistant.retrieval import calibration
-from assistant.retrieval.corpus import dense_texts, lexical_text
+from assistant.retrieval.corpus import MODEL_LANG, dense_texts, lexical_text
 from assistant.retrieval.index_cache import IndexData, load_or_build
 from assistant.retrieval.query import QueryExpander
 from assistant.retrieval.bm25 import BM25Weights
@@ -89,7 +90,7 @@ class Retriever:
         self._bm25: tuple[BM25Weights, set[str]] | None = None
         self._query_cache: dict[str, np.ndarray] = {}
         self._members: np.ndarray | None = None  # (entries x max vectors) vector rows, -1 padded
-        self.symptom_entries = np.array([bool(e.data.get("steps")) for e in kb.entries], dtype=np.float32)
+        self.symptom_entries = np.array([e.is_troubleshooting for e in kb.entries], dtype=np.float32)
         self._expander: QueryExpander | None = None
         self._scope = None
         self.on_build_progress: Callable[[int, int], None] | None = None
@@ -193,8 +194,7 @@ class Retriever:
                 words = set()
                 for e in self.kb.entries:  # the English vocabulary typos are corrected towards
                     # (not the sample questions: some carry typos on purpose, as users type them)
-                    texts = [e.data["title"]["en"], e.data["summary"]["en"], *e.data["keywords"]["en"],
-                             *(f["en"] for f in e.data["facts"])]
+                    texts = [e.title("en"), e.summary("en"), *e.keywords("en"), *(f.text("en") for f in e.facts)]
                     for text in texts:
                         words.update(w.lower() for w in text.replace("`", " ").split())
                 self._expander = QueryExpander(self.kb.glossary, {w.strip(".,:;()?!'\"") for w in words})
@@ -282,7 +282,7 @@ class Retriever:
         English projection (Latin words + glossary terms)."""
         self._lexical_index()
         assert self._expander is not None
-        if lang == "zh":
+        if lang != MODEL_LANG and lang in languages.codes():  # the model reads English only
             return self._expander.english_projection(query)
         return self._expander.fix_typos(query)
 

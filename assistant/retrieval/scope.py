@@ -63,9 +63,9 @@ class ScopeGuard:
         net_en: set[str] = set()
         net_zh: set[str] = set()
         for e in kb.entries:
-            for kw in e.data["keywords"]["en"]:
+            for kw in e.keywords("en"):
                 net_en.add(kw.lower())
-            for kw in e.data["keywords"]["zh"]:
+            for kw in e.keywords("zh"):
                 (net_zh if has_cjk(kw) else net_en).add(kw.lower())
         for item in kb.glossary:
             net_en.add(str(item["en"]).lower())

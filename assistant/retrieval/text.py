@@ -27,6 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from assistant import languages
+
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9][a-z0-9_.:/-]*[a-z0-9]|[a-z0-9]")
@@ -55,8 +57,9 @@ def has_cjk(text: str) -> bool:
 
 
 def detect_lang(text: str) -> str:
-    """'zh' when the text contains Chinese characters (engineers mix English terms in), else 'en'."""
-    return "zh" if has_cjk(text) else "en"
+    """'zh' when the text contains Chinese characters (engineers mix English terms in), else 'en':
+    the first registered language whose script occurs (``assistant.languages``)."""
+    return languages.detect(text)
 
 
 def segmentable_words(words: Iterable[str]) -> frozenset[str]:

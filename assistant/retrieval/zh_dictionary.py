@@ -105,7 +105,7 @@ def kb_texts(root: Path) -> list[str]:
 def kb_user_words(kb: Any) -> list[str]:
     """Chinese terms jieba must keep whole: the glossary's and every entry's Chinese keywords."""
     words = [w for item in kb.glossary for w in item["zh"]]
-    words += [w for e in kb.entries for w in e.data["keywords"]["zh"]]
+    words += [w for e in kb.entries for w in e.keywords("zh")]
     return words
 
 

@@ -15,6 +15,8 @@ import os
 import sys
 from pathlib import Path
 
+from assistant import languages
+
 _MANIFEST_START = ("apiVersion:", "kind:", "---", "metadata:")
 
 
@@ -22,13 +24,13 @@ def _detect_lang() -> str:
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+            return languages.normalize(value)
+    return languages.DEFAULT
 
 
 def build_parser(prog: str = "python -m assistant.tour") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description="podtalk's onboarding tour in a plain terminal")
-    parser.add_argument("--lang", choices=("auto", "en", "zh"), default="auto", help="tour language (default: from $LANG)")
+    parser.add_argument("--lang", choices=("auto", *languages.codes()), default="auto", help="tour language (default: from $LANG)")
     parser.add_argument("--state", type=Path, default=None, help="progress file (default: state_dir()/tour.json)")
     parser.add_argument("--reset", action="store_true", help="forget saved progress and start from lesson 1")
     parser.add_argument("--plain", action="store_true", help="print Markdown source instead of rendering it")

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from collections.abc import Sequence
 
+from assistant import languages
 from assistant.tour.model import Exercise, Quiz
 
 __all__ = ["Verdict", "normalize", "parse_choice", "command_of", "check_exercise", "check_quiz", "COMMANDS",
@@ -232,7 +233,7 @@ def _option_by_text(quiz: Quiz, said: str) -> int | None:
     """The one option whose text (either language) the learner typed; None when none or several match."""
     if not said:
         return None
-    hits = [i for i, o in enumerate(quiz.options) if said in _option_keys(o.text["en"]) | _option_keys(o.text["zh"])]
+    hits = [i for i, o in enumerate(quiz.options) if any(said in _option_keys(o.text[c]) for c in languages.codes())]
     return hits[0] if len(hits) == 1 else None
 
 

@@ -18,7 +18,9 @@ from typing import Any
 
 import yaml
 
+from assistant import languages
 from assistant.errors import KBError
+from assistant.knowledge.loader import every_language
 from assistant.tour.model import LANGS, Choice, Example, Exercise, Lab, Lesson, Quiz
 
 __all__ = ["Lesson", "Exercise", "Quiz", "Choice", "LANGS", "load_lessons", "tour_dir", "lesson_from_data"]
@@ -35,11 +37,16 @@ def tour_dir() -> Path:
     return kb_dir() / "tour"
 
 
-@lru_cache(maxsize=1)
 def _validator():
+    """The lesson schema, requiring every registered language wherever the file requires ``en``."""
+    return _validator_for(languages.codes())
+
+
+@lru_cache(maxsize=1)
+def _validator_for(langs: tuple[str, ...]):
     import jsonschema  # only validation needs it
 
-    return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    return jsonschema.Draft202012Validator(every_language(json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))))
 
 
 def _check_shape(path: Path, data: Any) -> None:
@@ -67,7 +74,7 @@ def _check_shape(path: Path, data: Any) -> None:
             raise KBError(f"{path}: a choice quiz needs exactly one correct option, found {n_right}")
         if any("why" not in o for o in quiz["options"] if not o.get("correct")):
             raise KBError(f"{path}: every wrong quiz option needs a why")
-        for lang in LANGS:
+        for lang in languages.codes():
             texts = [o[lang].strip().casefold() for o in quiz["options"]]
             if len(set(texts)) != len(texts):
                 raise KBError(f"{path}: quiz options repeat in {lang}")
@@ -89,7 +96,7 @@ def lesson_from_data(path: Path, number: int, data: dict[str, Any]) -> Lesson:
                         hint=ex["hint"], explain=ex["explain"], fix=ex["fix"], fix_hint=ex["fix_hint"],
                         why_not=dict(ex.get("why_not", {})), namespace=ex.get("namespace", "default"))
     quiz = Quiz(kind=q["kind"], question=q["question"], hint=q["hint"], explain=q["explain"],
-                options=tuple(Choice({k: o[k] for k in LANGS}, bool(o.get("correct")), o.get("why"))
+                options=tuple(Choice({k: o[k] for k in languages.codes()}, bool(o.get("correct")), o.get("why"))
                               for o in q.get("options", ())),
                 answer=q.get("answer"), normalize=q.get("normalize", "text"), manifest=q.get("manifest"),
                 client_namespace=q.get("client_namespace"), source=q.get("from"), destination=q.get("to"),

@@ -10,12 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant import languages
+
 __all__ = ["Text", "Choice", "Exercise", "Quiz", "Example", "Lab", "Lesson", "LANGS"]
 
-LANGS = ("en", "zh")
+LANGS = languages.codes()
+"""The registered languages when the tour was imported (code reads ``languages.codes()``)."""
 
 Text = dict[str, str]
-"""A bilingual text: ``{"en": ..., "zh": ...}``."""
+"""A text in every registered language: ``{"en": ..., "zh": ...}``."""
 
 
 @dataclass(frozen=True)

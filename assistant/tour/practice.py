@@ -13,8 +13,10 @@ import hashlib
 import random
 from pathlib import Path
 
+from assistant import languages
 from assistant.errors import ManifestError, UsageError
 from assistant.tour.model import Choice, Exercise, Lesson, Quiz
+from assistant.tour.render import t
 
 __all__ = ["practice_lessons", "practice_session", "MAX_LESSONS"]
 
@@ -32,7 +34,9 @@ def _read(path: Path) -> str:
 
 
 def _both(fn) -> dict[str, str]:  # noqa: ANN001
-    return {"en": fn("en"), "zh": fn("zh")}
+    """``fn(lang)`` for every registered language (sentences from ``strings.yaml``, English where a
+    language has none yet)."""
+    return {code: fn(code) for code in languages.codes()}
 
 
 def practice_lessons(text: str, source: str = "manifest.yaml", namespace: str = "default") -> list[Lesson]:
@@ -57,16 +61,14 @@ def practice_lessons(text: str, source: str = "manifest.yaml", namespace: str = 
         rng = random.Random(f"{source}:{rule}")
         distractors = rng.sample(pool, k=min(3, len(pool)))
         options = tuple([rule, *distractors])
-        why_not = {d: _both(lambda lang, d=d: (
-            f"`podtalk inspect` does not report it for your file ({catalog[d].text('title', lang)})." if lang == "en"
-            else f"`podtalk inspect` 对你的文件并不报告它（{catalog[d].text('title', lang)}）。")) for d in distractors}
+        why_not = {d: _both(lambda lang, d=d: t(lang, "practice.why_not", title=catalog[d].text("title", lang)))
+                   for d in distractors}
         findings = [f for f in report.findings if f.rule == rule]
         where = ", ".join(f"`{f.object}` (line {f.line})" for f in findings[:4])
         exercise = Exercise(
             rules=(rule,), manifest=text, options=options, namespace=namespace, fix="", why_not=why_not,
-            prompt=_both(lambda lang: (f"`podtalk inspect` found a problem in `{source}`. Which rule is it?" if lang == "en"
-                                       else f"`podtalk inspect` 在 `{source}` 中发现了一个问题。是哪条规则？")),
-            hint=_both(lambda lang: (f"Look at {where}." if lang == "en" else f"看看 {where}。")),
+            prompt=_both(lambda lang: t(lang, "practice.prompt", source=source)),
+            hint=_both(lambda lang: t(lang, "practice.hint", where=where)),
             explain=_both(lambda lang: info.text("hint", lang) + f" ({info.doc})"),
             fix_hint=_both(lambda lang: info.text("hint", lang)))
         target = findings[0].object
@@ -74,26 +76,22 @@ def practice_lessons(text: str, source: str = "manifest.yaml", namespace: str = 
             v = denied[0]
             quiz = Quiz(kind="reach", manifest=text, source=v.source, destination=v.destination, port=v.port,
                         protocol=v.protocol,
-                        question=_both(lambda lang: ("Your file's NetworkPolicies, read by the reachability engine:"
-                                                     if lang == "en" else "可达性引擎读取你文件中的 NetworkPolicy：")),
-                        hint=_both(lambda lang: ("Find the policies that select each side." if lang == "en"
-                                                 else "找出两端各被哪些策略选中。")),
-                        explain=_both(lambda lang: ("`podtalk inspect FILE` prints the whole matrix." if lang == "en"
-                                                    else "`podtalk inspect FILE` 会打印完整的可达性矩阵。")))
+                        question=_both(lambda lang: t(lang, "practice.reach.question")),
+                        hint=_both(lambda lang: t(lang, "practice.reach.hint")),
+                        explain=_both(lambda lang: t(lang, "practice.reach.explain")))
         else:
             others = [o for o in objects if o != target][:3]
             choices = [Choice(_both(lambda lang: f"`{target}`"), True)]
             choices += [Choice(_both(lambda lang, o=o: f"`{o}`"),
-                               False, _both(lambda lang, o=o: (f"`{rule}` is reported on `{target}`, not on `{o}`."
-                                                              if lang == "en" else f"`{rule}` 报告在 `{target}` 上，而不是 `{o}`。")))
+                               False, _both(lambda lang, o=o: t(lang, "practice.choice.why", rule=rule, target=target,
+                                                                other=o)))
                         for o in others]
             if len(choices) < 2:
-                choices.append(Choice(_both(lambda lang: "none of the objects" if lang == "en" else "没有哪个对象"), False,
+                choices.append(Choice(_both(lambda lang: t(lang, "practice.choice.none")), False,
                                       _both(lambda lang: f"`{rule}`: `{target}`.")))
             quiz = Quiz(kind="choice", options=tuple(choices),
-                        question=_both(lambda lang: (f"Which object does `{rule}` point at?" if lang == "en"
-                                                     else f"`{rule}` 指向哪个对象？")),
-                        hint=_both(lambda lang: (f"Line {findings[0].line}." if lang == "en" else f"第 {findings[0].line} 行。")),
+                        question=_both(lambda lang: t(lang, "practice.choice.question", rule=rule)),
+                        hint=_both(lambda lang: t(lang, "practice.choice.hint", line=findings[0].line)),
                         explain=_both(lambda lang: findings[0].message))
         lessons.append(Lesson(
             id=f"practice-{rule}", number=number, kb=(), path=Path(source), minutes=3, diagram="", example=None,

@@ -1,7 +1,7 @@
 """Markdown for every tour screen, in English and Chinese (sentences in ``strings.yaml``).
 
-Rendering is pure apart from cached look-ups: KB entry titles/summaries (read straight from
-``kb/entries/*/<id>.yaml`` so the tour does not need the whole validated KB), rule titles, and
+Rendering is pure apart from cached look-ups: KB entry titles/summaries (one validated entry file at
+a time, ``knowledge.loader.find_entry``, so the tour does not need the whole KB), rule titles, and
 the inspector's findings for an exercise. Chinese output goes through :func:`tidy_zh`, which
 removes the spaces that YAML folding and templates leave between Chinese characters.
 """
@@ -16,6 +16,9 @@ from typing import Any
 
 import yaml
 
+from assistant import languages
+from assistant.errors import KBError
+from assistant.knowledge.loader import Entry, find_entry
 from assistant.tour.inspecting import findings_of
 from assistant.tour.model import Exercise, Lesson, Quiz
 
@@ -51,17 +54,13 @@ def step_name(lang: str, step: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def kb_entry(entry_id: str) -> dict[str, Any] | None:
-    """The raw YAML of one KB entry (no validation; the audit checks the ids), or None if missing."""
-    from assistant.paths import kb_dir
-
-    for path in sorted((kb_dir() / "entries").glob(f"*/{entry_id}.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
-            return None
-        return data if isinstance(data, dict) else None
-    return None
+def kb_entry(entry_id: str) -> Entry | None:
+    """One KB entry through the validated loader, or None if it is missing or broken (the audit
+    checks the ids; ``podtalk check`` reports a broken entry)."""
+    try:
+        return find_entry(entry_id)
+    except KBError:
+        return None
 
 
 _CODE_RE = re.compile(r"(`[^`]*`)")
@@ -83,7 +82,7 @@ def prose(text: str, lang: str) -> str:
     as a stray gap in Chinese (``。 kubelet``, ``拼上 各个``). Breaks next to Latin text keep their space.
     """
     text = text.strip()
-    if lang != "zh":
+    if not languages.joins_without_spaces(lang):
         return text
     return tidy_zh(_CJK_JOIN_RE.sub("", text))
 
@@ -133,8 +132,8 @@ def expand_kb_quotes(text: str, lang: str) -> str:
         entry = kb_entry(m.group(1))
         if not entry:
             return f"`{m.group(1)}`"
-        summary = " ".join(entry["summary"][lang].split())
-        return t(lang, "kb.quote", title=md_escape(entry["title"][lang]), id=m.group(1), summary=summary)
+        summary = " ".join(entry.summary(lang).split())
+        return t(lang, "kb.quote", title=md_escape(entry.title(lang)), id=m.group(1), summary=summary)
 
     return _QUOTE_RE.sub(quote, text)
 
@@ -150,9 +149,9 @@ def _builds_on(lesson: Lesson, lang: str, shell: str) -> str:
     items = []
     for kid in lesson.kb:
         entry = kb_entry(kid)
-        title = md_escape(entry["title"][lang]) if entry else kid
+        title = md_escape(entry.title(lang)) if entry else kid
         items.append(t(lang, "kb.item", title=title, id=kid))
-    return t(lang, "lesson.builds_on", shell, items="; ".join(items) if lang == "en" else "；".join(items))
+    return t(lang, "lesson.builds_on", shell, items=t(lang, "kb.item.separator").join(items))
 
 
 def _yaml_block(manifest: str) -> str:
@@ -160,7 +159,7 @@ def _yaml_block(manifest: str) -> str:
 
 
 def _finish(text: str, lang: str) -> str:
-    return tidy_zh(text) if lang == "zh" else text
+    return tidy_zh(text) if languages.joins_without_spaces(lang) else text
 
 
 def render_explanation(lesson: Lesson, total: int, lang: str, shell: str = "chat") -> str:
@@ -194,7 +193,7 @@ def render_exercise(lesson: Lesson, total: int, lang: str, order: Sequence[int] 
         parts.append(f"_namespace: `{ex.namespace}`_")
     parts += [_yaml_block(ex.manifest), options]
     if many and found:
-        sep = "、" if lang == "zh" else ", "
+        sep = languages.get(lang).list_separator
         parts.append(t(lang, "exercise.found", found=sep.join(f"`{r}`" for r in found), left=len(ex.rules) - len(found)))
     parts.append(t(lang, "exercise.footer"))
     return _finish("\n\n".join(parts), lang)

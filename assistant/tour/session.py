@@ -25,6 +25,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from assistant import languages
 from assistant.atomic import atomic_write_text
 from assistant.tour import render
 from assistant.tour.checking import Verdict, check_exercise, check_quiz, command_of, dns_names, lesson_number, yes_no
@@ -49,8 +50,8 @@ class TourSession:
     def __init__(self, lang: str = "en", state_path: str | Path | None = None,
                  lessons: list[Lesson] | None = None, shell: str = "chat", seed: int | None = None,
                  intro: str | None = None) -> None:
-        self.lang: str = "zh" if str(lang).lower().startswith("zh") else "en"
-        """Language of every message (``en`` or ``zh``)."""
+        self.lang: str = languages.normalize(lang)
+        """Language of every message (a registered code: ``en`` or ``zh``)."""
         self.shell: str = shell if shell in SHELLS else "chat"
         """Who shows the tour: ``chat`` (the TUI) or ``terminal`` (``python -m assistant.tour``)."""
         self.state_path: Path = Path(state_path) if state_path else default_state_path()
@@ -137,7 +138,7 @@ class TourSession:
         return t(self.lang, key, self.shell, **kw)
 
     def _out(self, text: str) -> str:
-        return render.tidy_zh(text) if self.lang == "zh" else text
+        return render.tidy_zh(text) if languages.joins_without_spaces(self.lang) else text
 
     # -- public API ----------------------------------------------------------------------------
     def status(self) -> str:
@@ -324,7 +325,7 @@ class TourSession:
         entry[step] = {"result": result, "attempts": self.progress.attempts}
 
     def _rules_md(self, rules) -> str:  # noqa: ANN001
-        return ("、" if self.lang == "zh" else ", ").join(f"`{r}`" for r in rules)
+        return languages.get(self.lang).list_separator.join(f"`{r}`" for r in rules)
 
     def _on_exercise(self, cmd: str | None, text: str) -> str:
         ex, lang = self.lesson.exercise, self.lang
@@ -494,7 +495,7 @@ class TourSession:
                 ok = self._t("correct.reach", answer=self._yes_no(verdict_reach.allowed), reason=verdict_reach.reason)
             elif quiz.normalize == "dns":
                 ns = quiz.client_namespace or "default"
-                forms = ("、" if lang == "zh" else ", ").join(f"`{n}`" for n in dns_names(quiz.answer or "", ns))
+                forms = languages.get(lang).list_separator.join(f"`{n}`" for n in dns_names(quiz.answer or "", ns))
                 ok = self._t("correct.dns", given=verdict.given, answer=(quiz.answer or "").rstrip("."), ns=ns,
                              forms=forms)
             else:
@@ -567,6 +568,6 @@ class TourSession:
                          right=score["right"], skipped=score["skipped"]),
                  self._t("summary.table") + "\n" + "\n".join(rows)]
         if weak:
-            parts.append(self._t("summary.review", lessons=("、" if lang == "zh" else ", ").join(weak[:5])))
+            parts.append(self._t("summary.review", lessons=languages.get(lang).list_separator.join(weak[:5])))
         parts.append(self._t("summary.next"))
         return "\n\n".join(parts)

@@ -18,6 +18,7 @@ import re
 import pytest
 import yaml
 
+from assistant import languages
 from assistant.evaluation.datasets import NAMED_SETS, load_questions
 from assistant.evaluation.overlap import COPY_RATIO, near_copies, normalise, similarity
 from assistant.knowledge.loader import TOPIC_IDS
@@ -66,7 +67,7 @@ def test_named_sets_are_all_present():
 
 
 def test_no_eval_question_nearly_copies_a_kb_sample_question(kb):
-    samples = [q for e in kb.entries for lang in ("en", "zh") for q in e.data["questions"][lang]]
+    samples = [q for e in kb.entries for lang in languages.codes() for q in e.questions(lang)]
     copies = []
     by_file: dict[str, list[str]] = {}
     for name, question in _all_eval_questions():

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from assistant import languages
 from assistant.knowledge import TOPIC_IDS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,7 +62,7 @@ def test_every_text_is_bilingual_and_chinese_is_chinese(kb):
 def test_chinese_keeps_technical_terms_in_english(kb):
     """Chinese summaries name Kubernetes objects in English (Service, Pod...), as engineers write them."""
     for e in kb.entries:
-        assert re.search(r"[A-Za-z]{2,}", e.data["summary"]["zh"]), e.id
+        assert re.search(r"[A-Za-z]{2,}", e.summary("zh")), e.id
 
 
 def test_related_ids_exist(kb):
@@ -71,7 +72,7 @@ def test_related_ids_exist(kb):
 def test_sources_are_official_and_well_formed(kb):
     bad = []
     for e in kb.entries:
-        for url in e.data["sources"]:
+        for url in e.sources:
             u = urlparse(url)
             if u.scheme != "https" or u.netloc not in OFFICIAL_HOSTS or " " in url:
                 bad.append((e.id, url))
@@ -94,8 +95,7 @@ def test_no_50_character_run_copied_from_the_article(kb):
     copied = []
     for e in kb.entries:
         text = re.sub(r"\s+", " ", _prose(e) + " " + " ".join(
-            [c["cmd"] for c in e.data["commands"]] + [c["en"] for c in e.data["commands"]] +
-            [c["zh"] for c in e.data["commands"]]))
+            [c.cmd for c in e.commands] + [c.text("en") for c in e.commands] + [c.text("zh") for c in e.commands]))
         for i in range(0, max(0, len(text) - 49)):
             if text[i:i + 50] in runs:
                 copied.append((e.id, text[i:i + 50]))
@@ -108,7 +108,7 @@ def test_entry_questions_are_not_copied_into_the_eval_set(kb):
 
     asked = {q["question"].strip().lower() for name in ("questions.yaml", "heldout.yaml")
              for q in yaml.safe_load((REPO / "eval" / name).read_text(encoding="utf-8"))}
-    kb_questions = {q.strip().lower() for e in kb.entries for lang in ("en", "zh") for q in e.data["questions"][lang]}
+    kb_questions = {q.strip().lower() for e in kb.entries for lang in languages.codes() for q in e.questions(lang)}
     assert not (asked & kb_questions), sorted(asked & kb_questions)[:5]
 
 
@@ -117,7 +117,7 @@ def test_examples_parse_and_inspect_without_errors(kb):
 
     checked = 0
     for e in kb.entries:
-        example = e.data.get("example")
+        example = e.example
         if not example:
             continue
         report = inspect_text(example).to_dict()
@@ -131,9 +131,8 @@ def test_examples_parse_and_inspect_without_errors(kb):
 def test_troubleshooting_entries_have_checklists_with_commands(kb):
     for e in kb.entries:
         if e.topic == "troubleshooting":
-            steps = e.data.get("steps") or []
-            assert len(steps) >= 3, e.id
-            assert sum(1 for s in steps if s.get("cmd")) >= len(steps) - 1, e.id
+            assert len(e.steps) >= 3, e.id
+            assert sum(1 for s in e.steps if s.cmd) >= len(e.steps) - 1, e.id
 
 
 def test_article_errors_are_corrected(kb):

@@ -9,6 +9,7 @@ import difflib
 import pytest
 import yaml
 
+from assistant import languages
 from assistant.paths import eval_dir
 
 RATIO = 0.9
@@ -53,7 +54,7 @@ def near_copies(kb, eval_questions: list[str]) -> list[tuple[str, str, str]]:
     """(entry id, KB question, eval question) pairs whose difflib ratio exceeds ``RATIO``."""
     hits = []
     matcher = difflib.SequenceMatcher(autojunk=False)
-    kb_questions = [(e.id, q) for e in kb.entries for lang in ("en", "zh") for q in e.data["questions"][lang]]
+    kb_questions = [(e.id, q) for e in kb.entries for lang in languages.codes() for q in e.questions(lang)]
     for ev in eval_questions:
         matcher.set_seq2(ev)  # the expensive index is built once per eval question
         for entry_id, q in kb_questions:

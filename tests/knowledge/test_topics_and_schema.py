@@ -58,7 +58,7 @@ def test_good_verified_and_history_load(tmp_path):
     data = {**_reference(), "verified": {"kubernetes": "1.37", "date": "2026-12-05"},
             "history": [{"version": "1.11", "terms": ["kube-dns"], "en": "e", "zh": "z"}]}
     kb = load_kb(_kb_with(tmp_path, data))
-    assert kb.entries[0].data["history"][0]["version"] == "1.11"
+    assert kb.entries[0].history[0].version == "1.11" and kb.entries[0].history[0].terms == ("kube-dns",)
 
 
 def test_version_dependent_entries_carry_verified(kb):
@@ -66,12 +66,12 @@ def test_version_dependent_entries_carry_verified(kb):
     docs version they were checked against."""
     dependent = [e for e in kb.entries if e.topic in {"kube-proxy", "gateway-api", "cni-plugins", "ingress"}
                  or e.id in {"coredns-cluster-dns", "pod-dns-records", "service-mesh-overview", "istio-ambient-mode"}]
-    missing = [e.id for e in dependent if "verified" not in e.data]
+    missing = [e.id for e in dependent if e.verified is None]
     assert not missing, missing
 
 
 def test_history_versions_are_not_newer_than_the_verified_release(kb):
     for e in kb.entries:
-        for h in e.data.get("history", []):
-            assert tuple(map(int, h["version"].split("."))) <= (1, 37), (e.id, h["version"])
-            assert h["terms"], e.id
+        for h in e.history:
+            assert tuple(map(int, h.version.split("."))) <= (1, 37), (e.id, h.version)
+            assert h.terms, e.id

@@ -10,7 +10,7 @@ def test_numpy_encoder_matches_sentence_transformers(kb, encoder):
 
     texts = []
     for e in kb.entries:
-        texts += [e.data["summary"]["en"], e.data["summary"]["zh"]] + e.data["questions"]["en"][:1]
+        texts += [e.summary("en"), e.summary("zh"), *e.questions("en")[:1]]
     texts = (texts + ["what is a headless service", "k8s pod如何通信的", "ok"])[:100]
     reference = SentenceTransformerEncoder().encode(texts)
     ours = encoder.encode(texts)

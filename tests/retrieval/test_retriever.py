@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant import languages
+
 # Paraphrases, not KB sample questions: every sample question is indexed, so a verbatim one would
 # test a lookup (issue 18). test_cases_are_not_kb_sample_questions keeps it that way.
 CASES = [
@@ -28,7 +30,7 @@ HYBRID_ONLY = [
 def test_cases_are_not_kb_sample_questions(kb):
     from assistant.evaluation.overlap import near_copies
 
-    samples = [q for e in kb.entries for lang in ("en", "zh") for q in e.data["questions"][lang]]
+    samples = [q for e in kb.entries for lang in languages.codes() for q in e.questions(lang)]
     asked = [q for q, _ in CASES + HYBRID_ONLY] + [q for q, _, _ in SYMPTOM_CASES]
     assert not near_copies(asked, samples, threshold=0.85)
 
@@ -118,6 +120,6 @@ def test_glossary_matching_ignores_de(retriever):
 def test_typos_in_sample_questions_do_not_stop_correction(retriever):
     """Some KB sample questions carry typos on purpose (as users type them); the vocabulary typos
     are corrected towards comes from the curated text, so a user's 'netwrok' still becomes 'network'."""
-    kb_questions = " ".join(q for e in retriever.kb.entries for q in e.data["questions"]["en"])
+    kb_questions = " ".join(q for e in retriever.kb.entries for q in e.questions("en"))
     assert "netwrok" in kb_questions  # the premise: a sample question has this typo
     assert "network policy" in retriever.expand("can a netwrok policy deny traffic")
