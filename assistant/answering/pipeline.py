@@ -62,11 +62,25 @@ def _distinctive(term: str) -> bool:
     return len(term) >= 5 and bool(re.search(r"[A-Za-z]", term)) and bool(re.search(r"[a-z][A-Z]|\d|[./]", term))
 
 
-def _entry_named_by_history(kb: KnowledgeBase, question: str) -> Entry | None:
-    """The one entry whose history has a distinctive term the question uses, or None."""
-    found = [e for e in kb.entries for h in e.data.get("history") or () for term in h.get("terms", ())
-             if _distinctive(term) and re.search(r"(?<![\w./-])" + re.escape(term) + r"(?![\w/-])", question, re.I)]
-    return found[0] if len({e.id for e in found}) == 1 else None
+def _entries_named_by_history(kb: KnowledgeBase, question: str) -> list[Entry]:
+    """The entries whose history has a distinctive term the question uses (in KB order, each once)."""
+    found: dict[str, Entry] = {}
+    for e in kb.entries:
+        for h in e.data.get("history") or ():
+            for term in h.get("terms", ()):
+                if _distinctive(term) and re.search(r"(?<![\w./-])" + re.escape(term) + r"(?![\w/-])", question, re.I):
+                    found.setdefault(e.id, e)
+    return list(found.values())
+
+
+def _entry_named_by_history(kb: KnowledgeBase, question: str, hits: list[Hit] | None = None) -> Entry | None:
+    """The entry whose history explains a distinctive old term the question uses: the only one, or of
+    several (``OnlyLocal`` is in the NodePort and the traffic-policy entries) the retriever ranked best."""
+    found = _entries_named_by_history(kb, question)
+    if len(found) <= 1:
+        return found[0] if found else None
+    rank = {h.entry.id: i for i, h in enumerate(hits or ())}
+    return min(found, key=lambda e: rank.get(e.id, len(rank)))
 
 
 class AnswerPipeline:
@@ -137,7 +151,7 @@ class AnswerPipeline:
             # a pasted network error or a Service variable name is a networking question even when the
             # retriever is unsure which entry fits: answer from the best entry instead of declining
             retrieval.abstain = False
-        historic = _entry_named_by_history(kb, q) if q and uncovered is None else None
+        historic = _entry_named_by_history(kb, q, retrieval.hits) if q and uncovered is None else None
         if historic is not None and (not retrieval.hits or retrieval.hits[0].entry.id != historic.id):
             # an old field or value ("OnlyLocal") names the one entry whose history explains it
             score = retrieval.hits[0].score if retrieval.hits else 1.0
