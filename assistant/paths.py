@@ -39,3 +39,14 @@ def state_dir() -> Path:
         return Path(os.environ["PODTALK_STATE"])
     base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
     return Path(base) / "podtalk"
+
+
+def template_cache_dir() -> Path | None:
+    """Where Jinja2 keeps compiled answer templates (``<cache>/templates``), or None when it cannot be
+    created: compiling ~100 templates to Python costs ~50 ms of every cold answer otherwise."""
+    path = cache_dir() / "templates"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path

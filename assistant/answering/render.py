@@ -23,8 +23,17 @@ def environment():
         lstrip_blocks=True,
         keep_trailing_newline=False,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=_bytecode_cache(jinja2),
     )
     return env
+
+
+def _bytecode_cache(jinja2: Any) -> Any:
+    """Jinja2's own on-disk cache of compiled templates (keyed by each template's source checksum)."""
+    from assistant.paths import template_cache_dir
+
+    where = template_cache_dir()
+    return jinja2.FileSystemBytecodeCache(str(where)) if where else None
 
 
 def render(template_lang: str, name: str, /, **context: Any) -> str:

@@ -18,9 +18,10 @@ import re
 import unicodedata
 from typing import Any
 
-from assistant.diagnosis.clues import ClueHit
+from assistant.diagnosis.clues import REPORT_CLUES, ClueHit, reports_failure
 from assistant.diagnosis.compose import compose_diagnosis
 from assistant.diagnosis.diagnose import Diagnosis, diagnoser_for
+from assistant.diagnosis.pasted import read_structure, recognise
 from assistant.diagnosis.session import DiagnosisSession
 
 MAX_PASTE_CHARS = 64_000
@@ -164,6 +165,9 @@ def _diagnose_answer(assistant: Any, question: str, answer: Any, *, q_lang: str,
     diagnoser = diagnoser_for(assistant.retriever)
     if not diagnoser.catalog.causes:
         return answer
+    if answer.intent != "troubleshooting" and not reports_failure(text, diagnoser.catalog) and not recognise(text) \
+            and not any(h.kind == "signature" or h.id in REPORT_CLUES for h in read_structure(text)):
+        return answer  # exactly is_symptom_report's test, on the few clues it needs (most questions stop here)
     found = diagnoser.clues(text)  # cheap: decide whether this is a symptom report before ranking
     if not is_symptom_report(found[0], found[1], answer.intent):
         return answer

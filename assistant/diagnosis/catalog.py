@@ -16,14 +16,21 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+import hashlib
 
 from assistant.errors import KBError
-from assistant.knowledge.loader import TOPIC_IDS, KnowledgeBase
+from assistant.knowledge.loader import TOPIC_IDS, KnowledgeBase, remember_validated, validated_digests
+from assistant.knowledge.yaml_cache import YAMLDataError, parse_yaml
 
 HERE = Path(__file__).parent
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_VALIDATION: dict[str, Any] = {}
+"""This process's view of the validated-digest store: ``known`` (read once) and ``new`` (written at the end
+of ``load_catalog``). A cause or clue file whose bytes (with its schema) passed before is not validated,
+and its patterns are not compiled, again: a cold ``podtalk ask`` spent ~0.5 s re-checking 113 files."""
 CLUE_KINDS = ("signature", "observation", "environment")
+
+
+_FLAGS = re.IGNORECASE | re.MULTILINE | re.ASCII
 
 
 @dataclass(frozen=True)
@@ -33,9 +40,18 @@ class Clue:
     id: str
     kind: str
     label: dict[str, str]
-    patterns: tuple[re.Pattern[str], ...]
-    unless: tuple[re.Pattern[str], ...] = ()
+    pattern_sources: tuple[str, ...]
+    unless_sources: tuple[str, ...] = ()
     path: Path | None = None
+
+    @cached_property
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        """Compiled on first use (a question that reports no failure never needs most clues)."""
+        return tuple(re.compile(p, _FLAGS) for p in self.pattern_sources)
+
+    @cached_property
+    def unless(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p, _FLAGS) for p in self.unless_sources)
 
 
 @dataclass(frozen=True)
@@ -151,10 +167,30 @@ def _schema_errors(data: Any, schema_name: str) -> list[str]:
 
 
 def _read_yaml(path: Path) -> Any:
+    return _read(path)[0]
+
+
+def _read(path: Path) -> tuple[Any, bytes]:
+    """The parsed file (through the YAML store) and its bytes."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - safe loader
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raw = path.read_bytes()
+        return parse_yaml(raw), raw
+    except (OSError, UnicodeDecodeError, YAMLDataError) as exc:
         raise KBError(f"{path}: cannot read: {exc}") from None
+
+
+def _checked(data: Any, raw: bytes, schema_name: str) -> tuple[list[str], bool]:
+    """Schema errors of ``data`` (none when these bytes passed this schema before) and whether it was
+    known to pass."""
+    if "known" not in _VALIDATION:
+        _VALIDATION["known"], _VALIDATION["new"] = validated_digests(), []
+    digest = hashlib.sha256((HERE / schema_name).read_bytes() + b"\0" + raw).hexdigest()[:32]
+    if digest in _VALIDATION["known"]:
+        return [], True
+    errors = _schema_errors(data, schema_name)
+    if not errors:
+        _VALIDATION["new"].append(digest)
+    return errors, False
 
 
 def _compile(path: Path, where: str, patterns: list[str]) -> tuple[re.Pattern[str], ...]:
@@ -170,10 +206,10 @@ def _compile(path: Path, where: str, patterns: list[str]) -> tuple[re.Pattern[st
 
 def load_cause(path: Path) -> Cause:
     """Parse and check one cause file; raise ``KBError`` naming the file and the field."""
-    data = _read_yaml(path)
+    data, raw = _read(path)
     if not isinstance(data, dict):
         raise KBError(f"{path}: a cause must be a YAML mapping")
-    errors = _schema_errors(data, "cause.schema.json")
+    errors, _ = _checked(data, raw, "cause.schema.json")
     if errors:
         raise KBError(f"{path}: invalid cause: " + "; ".join(errors[:5]))
     if path.stem != data["id"]:
@@ -186,8 +222,9 @@ def load_cause(path: Path) -> Cause:
 
 
 def load_clue_file(path: Path) -> list[Clue]:
-    data = _read_yaml(path) or []
-    errors = _schema_errors(data, "clue.schema.json")
+    data, raw = _read(path)
+    data = data or []
+    errors, known = _checked(data, raw, "clue.schema.json")
     if errors:
         raise KBError(f"{path}: invalid clue file: " + "; ".join(errors[:5]))
     out = []
@@ -196,17 +233,20 @@ def load_clue_file(path: Path) -> list[Clue]:
         if not item["id"].startswith(kind_prefix):
             raise KBError(f"{path}: {item['id']}: kind {item['kind']} needs the id prefix {kind_prefix!r}")
         pats = list(item["patterns"]) + list(item.get("zh_patterns", []))
-        out.append(Clue(id=item["id"], kind=item["kind"], label=item["label"],
-                        patterns=_compile(path, f"{item['id']}: patterns", pats),
-                        unless=_compile(path, f"{item['id']}: unless", item.get("unless", [])), path=path))
+        if not known:  # a file seen for the first time: every pattern must compile (checked once)
+            _compile(path, f"{item['id']}: patterns", pats)
+            _compile(path, f"{item['id']}: unless", item.get("unless", []))
+        out.append(Clue(id=item["id"], kind=item["kind"], label=item["label"], pattern_sources=tuple(pats),
+                        unless_sources=tuple(item.get("unless", [])), path=path))
     return out
 
 
 def load_narrowing(path: Path) -> list[Narrowing]:
     if not path.exists():
         return []
-    data = _read_yaml(path) or []
-    errors = _schema_errors(data, "narrowing.schema.json")
+    data, raw = _read(path)
+    data = data or []
+    errors, _ = _checked(data, raw, "narrowing.schema.json")
     if errors:
         raise KBError(f"{path}: invalid narrowing questions: " + "; ".join(errors[:5]))
     return [Narrowing(id=q["id"], text=q["text"],
@@ -244,6 +284,10 @@ def load_catalog(root: Path | None = None) -> Catalog:
             unknown = sorted(set(ch.clues) - seen.keys())
             if unknown:
                 raise KBError(f"{root / 'narrowing.yaml'}: {q.id}: choices: undefined clue ids: {', '.join(unknown)}")
+    if _VALIDATION.get("new"):
+        remember_validated(_VALIDATION["known"], _VALIDATION["new"])
+        _VALIDATION["known"] = _VALIDATION["known"] | set(_VALIDATION["new"])
+        _VALIDATION["new"] = []
     return Catalog(causes=causes, clues=clues, narrowing=narrowing, root=root)
 
 

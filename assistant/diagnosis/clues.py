@@ -41,6 +41,17 @@ def _match(clue: Clue, text: str) -> str | None:
     return None
 
 
+REPORT_CLUES = frozenset({"obs-failure-reported"})
+"""Observations that on their own make a question a symptom report (with every signature)."""
+
+
+def reports_failure(text: str, catalog: Catalog) -> bool:
+    """Whether ``text`` quotes an error signature or says something fails: the cheap first test of a
+    symptom report, which compiles only those clues' patterns (most questions stop here)."""
+    return any(_match(clue, text) is not None for clue in catalog.clues
+               if clue.kind == "signature" or clue.id in REPORT_CLUES)
+
+
 def extract_clues(text: str, catalog: Catalog) -> list[ClueHit]:
     """Clues whose patterns match ``text``, in catalog order (signatures, observations, environment)."""
     hits: list[ClueHit] = []

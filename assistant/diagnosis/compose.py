@@ -32,8 +32,12 @@ SOURCES_MARKER = {"en": "Sources:", "zh": "参考文档："}
 def _environment():
     import jinja2
 
+    from assistant.paths import template_cache_dir
+
+    where = template_cache_dir()  # Jinja2's cache of compiled templates, keyed by their source checksum
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=False,
-                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                              bytecode_cache=jinja2.FileSystemBytecodeCache(str(where)) if where else None)
 
 
 def render(lang: str, name: str, /, **context: Any) -> str:

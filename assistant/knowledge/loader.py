@@ -485,3 +485,14 @@ def _load_glossary(path: Path) -> list[dict[str, Any]]:
             raise KBError(f"{path}: item {i + 1} needs 'zh' and 'en'")
     # a single Chinese term becomes a one-item list, in a new mapping (the parsed YAML may be cached)
     return [{**item, "zh": [item["zh"]]} if isinstance(item["zh"], str) else item for item in data]
+
+
+def validated_digests() -> set[str]:
+    """Digests of data files that passed their schema before (shared with the diagnosis catalog)."""
+    return _read_validated()
+
+
+def remember_validated(digests: set[str], new: list[str]) -> None:
+    """Record newly validated digests (atomically; an unwritable cache is fine)."""
+    if new:
+        _write_validated(digests, new)
