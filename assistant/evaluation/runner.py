@@ -95,6 +95,11 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, Any]:
         out["entry_n"] = len(with_entries)
         for key in ENTRY_KEYS:
             out[key] = _r(mean(key, with_entries))
+    # what the asker sees: the topic of the answer's first source (after the diagnosis and the answer
+    # pipeline re-ranked), next to the retriever's own hit@1
+    answered = [r for r in ins if r.get("answer_top")]
+    out["answer_topic@1"] = _r(sum(1 for r in answered if r["answer_top"][0] in r["expected"]) / len(answered)
+                               if answered else None)
     out.update({
         "fact_coverage": _r(sum(r["facts_found"] for r in ins) / facts_asked if facts_asked else None),
         "abstain_precision": _r(tp / len(abstained) if abstained else None),
@@ -177,7 +182,7 @@ def _fmt(x: Any) -> str:
     return str(x)
 
 
-COLUMNS = [("n", "n"), ("hit@1", "hit@1"), ("hit@3", "hit@3"), ("mrr@10", "MRR@10"), ("ndcg@10", "nDCG@10"),
+COLUMNS = [("n", "n"), ("hit@1", "hit@1"), ("answer_topic@1", "ans.top@1"), ("hit@3", "hit@3"), ("mrr@10", "MRR@10"), ("ndcg@10", "nDCG@10"),
            ("fact_coverage", "facts"), ("abstain_precision", "abst.P"), ("abstain_recall", "abst.R"),
            ("false_abstention_rate", "false-abst"), ("cause_hit@1", "cause@1"), ("cause_hit@3", "cause@3"),
            ("latency_ms_p50", "p50 ms"), ("latency_ms_p95", "p95 ms")]
