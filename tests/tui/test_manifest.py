@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import DataTable, TextArea
+from rich.console import Console
+from rich.table import Table
+from textual.widgets import Static, TextArea
 
 from tests.tui.helpers import wait_until
+
+
+def _plain(renderable) -> str:
+    console = Console(width=120, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
 
 
 def _inspection(app):
@@ -30,11 +38,15 @@ async def test_pasted_manifest_is_inspected(make_app, shop_manifest):
             assert "hint" in md
             assert "api.shop.svc.cluster.local" in md
             assert "API_SERVICE_HOST" in md
-            table = view.query_one(DataTable)
-            assert table.row_count == 4  # web->web, web->api, api->web, api->api
-            rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-            assert ["shop/web", "shop/api", "8080/TCP", "allow"] in [r[:4] for r in rows]
-            assert any(r[0] == "shop/api" and r[1] == "shop/api" and r[3] == "deny" for r in rows)
+            matrix = view.query_one(".reach", Static).content
+            assert isinstance(matrix, Table)  # the inspector's colour matrix, not a second renderer
+            text = _plain(matrix)
+            assert "shop/web" in text and "shop/api" in text
+            cells = [str(c) for col in matrix.columns[1:] for c in col._cells]
+            assert cells.count("✓") == 3 and cells.count("✗") == 1  # api->api denied, the rest allowed
+            styles = {str(c): c.style for col in matrix.columns[1:] for c in col._cells}
+            assert "green" in str(styles["✓"]) and "red" in str(styles["✗"])
+            assert "| shop/api | shop/api | 8080/TCP | ❌ denied" in md  # the rows, as the inspector writes them
             assert "📄 manifest" in app.query_one("QuestionView").render().plain
             assert not calls  # never sent to the retriever
     finally:
