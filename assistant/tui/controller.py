@@ -7,9 +7,12 @@ tested here without Pilot, and the app is left with layout and wiring. The block
 they touch no widget.
 
 Routes, in order: ``/command`` -> :attr:`RouteKind.COMMAND`; Kubernetes YAML/JSON ->
-``MANIFEST``; pasted command output -> ``DIAGNOSE`` (only when a :class:`Diagnoser` is plugged in:
-the diagnosis flow's place); during the tour, anything that is not a question -> ``TOUR``; a
-question about the last inspected bundle -> ``BUNDLE``; everything else -> ``QUESTION``.
+``MANIFEST`` (``TOUR`` while the tour waits for a fixed manifest); pasted command output ->
+``DIAGNOSE`` only when a :class:`Diagnoser` is plugged in (none is: ``Assistant.ask`` already
+diagnoses symptom reports and pasted output, and answers a narrowing question's "1"/"2" from the
+window's :class:`Context`, so they go the ``QUESTION`` way); during the tour, anything that is not a
+question -> ``TOUR``; a question about the last inspected bundle -> ``BUNDLE``; everything else ->
+``QUESTION``.
 """
 
 from __future__ import annotations
