@@ -67,3 +67,18 @@ async def test_a_narrowing_question_is_answered_with_its_number_in_the_chat(make
         second = await ask(pilot, str(number))
         assert "Most likely: The backend pods are not Ready" in second.markdown_text
         assert second.answer["causes"][0]["id"] == "svc-pods-not-ready"
+
+
+async def test_number_keys_on_a_narrowing_answer_answer_it_not_the_related_topics(make_app):
+    app = make_app()
+    async with app.run_test(size=(110, 48)) as pilot:
+        await wait_ready(pilot)
+        first = await ask(pilot, "the service has no endpoints")
+        question = app.controller.context.diagnosis.pending
+        number = next(i for i, ch in enumerate(question.choices, 1) if "obs-pods-not-ready" in ch.clues)
+        assert [title for title, _ in first.choices] == [ch.label["en"] for ch in question.choices]
+        first.focus()
+        await pilot.press(str(number))
+        got = await wait_until(pilot, lambda: len(answers(app)) == 2 and answers(app), what="refined diagnosis")
+        await pilot.pause()
+        assert got[-1].answer["causes"][0]["id"] == "svc-pods-not-ready"

@@ -94,6 +94,7 @@ class MessageView(Widget):
     can_focus = True
     markdown_text: str = ""
     question: str = ""
+    narrowing: bool = False
     choices: list[tuple[str, str]] = []
     _code_index = -1
 
@@ -185,7 +186,12 @@ class AnswerView(MessageView, Vertical):
         self.markdown_text = render.clean(answer.get("answer", "")) if answer else ""
         """The answer's Markdown (what ``c`` and ``/copy`` copy)."""
         self.question = render.clean(answer.get("question", "")) if answer else ""
-        self.choices = render.suggestions(self.markdown_text)
+        narrowing = (answer or {}).get("narrowing") or {}
+        self.narrowing = bool(narrowing.get("choices"))
+        """A diagnosis asks which of its choices you see: the number keys answer it (with the choice's
+        words, which the diagnosis reads like its number), not the Related topics."""
+        self.choices = ([(render.clean(label), "") for label in narrowing["choices"]][:9] if self.narrowing
+                        else render.suggestions(self.markdown_text))
 
     def compose(self) -> ComposeResult:
         if self.answer is None:
@@ -195,9 +201,10 @@ class AnswerView(MessageView, Vertical):
         sources = self.answer.get("sources") or []
         if self.note:
             yield Static(Text("ⓘ " + render.clean(self.note)), classes="note")
-        yield markdown_body(render.without_suggestions(self.markdown_text))
+        yield markdown_body(self.markdown_text if self.narrowing else render.without_suggestions(self.markdown_text))
         if self.choices:
-            yield Static(Text(t(lang, "answer.choices")), classes="choices-title")
+            yield Static(Text(t(lang, "answer.narrowing" if self.narrowing else "answer.choices")),
+                         classes="choices-title")
             for n, (title, topic) in enumerate(self.choices, 1):
                 yield Choice(n, title, topic)
         yield Collapsible(Static(render.sources_text(sources), classes="sources-list"),
