@@ -32,18 +32,23 @@ def _r(x: float | None) -> float | None:
 
 
 class Progress:
-    """One progress line on stderr while an evaluation runs (rewritten in place on a terminal)."""
+    """Progress on stderr while an evaluation runs: on a terminal, the CLI's self-updating bar
+    (``cli._progress_bar``, the one ``podtalk ask`` draws while the index builds); elsewhere (CI logs,
+    pipes) a plain line at each quarter, so logs stay short. stdout (``--format json``) is never touched."""
 
     def __init__(self, label: str, total: int, stream: TextIO | None = None) -> None:
         self.label, self.total, self.done = label, total, 0
         self.stream = stream if stream is not None else sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self._last_pct = -1
+        self._bar = _terminal_bar(label, self.stream) if self.tty else None
 
     def step(self) -> None:
         self.done += 1
         pct = 100 * self.done // max(self.total, 1)
-        if self.tty:
+        if self._bar is not None:
+            self._bar(self.done, self.total)
+        elif self.tty:
             self.stream.write(f"\r{self.label}: {self.done}/{self.total}")
             if self.done == self.total:
                 self.stream.write("\n")
@@ -51,6 +56,16 @@ class Progress:
             self.stream.write(f"{self.label}: {self.done}/{self.total}\n")
         self._last_pct = pct
         self.stream.flush()
+
+
+def _terminal_bar(label: str, stream: TextIO) -> Any:
+    """The CLI's ``(done, total)`` progress bar for ``stream``, or None when the CLI has none."""
+    try:
+        from assistant import cli
+    except ImportError:  # pragma: no cover - the CLI always ships; the runner works without it
+        return None
+    make = getattr(cli, "_progress_bar", None)
+    return make(label, stream) if make is not None else None
 
 
 def score_questions(assistant: Any, questions: list[Question], mode: str, *,

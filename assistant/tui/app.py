@@ -34,7 +34,7 @@ from assistant.atomic import atomic_write_text
 from assistant.tui import render
 from assistant.tui.commands import BY_NAME, slash_help
 from assistant.tui.palette import PodtalkCommands
-from assistant.tui.controller import LANGS, Cancelled, ChatController, RouteKind
+from assistant.tui.controller import LANGS, Cancelled, ChatController, InspectionResult, RouteKind
 from assistant.tui.i18n import t, ui_lang
 from assistant.tui.store import Store, Turn
 from assistant.tui.widgets import (AnswerView, Conversation, ErrorView, InspectionView, LocalizedFooter, MessageView,
@@ -105,11 +105,9 @@ class AnswerReady(Message):
 
 
 class InspectionReady(Message):
-    def __init__(self, report: dict[str, Any], lang: str, hints: dict[str, str]) -> None:
+    def __init__(self, result: InspectionResult) -> None:
         super().__init__()
-        self.report = report
-        self.lang = lang
-        self.hints = hints
+        self.result = result
 
 
 class WorkFailed(Message):
@@ -282,7 +280,7 @@ class PodtalkApp(App[int]):
         if conv.has_older and conv.max_scroll_y <= 0:
             conv.post_message(Conversation.LoadOlder())
 
-    def _widget_for(self, turn: Turn) -> Widget:
+    def _widget_for(self, turn: Turn, live: InspectionResult | None = None) -> Widget:
         tid = turn.id
         if turn.role == "question":
             return QuestionView(turn.text, turn_id=tid)
@@ -291,7 +289,9 @@ class PodtalkApp(App[int]):
         if turn.role == "answer":
             return AnswerView(turn.answer or {}, turn.note, lang=self.ui, turn_id=tid)
         if turn.role == "inspection":
-            return InspectionView(turn.report or {}, lang=turn.lang, hints=turn.hints, turn_id=tid)
+            live = live or self.controller.reinspect(turn)  # milliseconds; the matrix needs the live report
+            return InspectionView(turn.report or {}, lang=turn.lang, turn_id=tid,
+                                  markdown=live.markdown if live else turn.text, live=live.live if live else None)
         if turn.role == "error":
             return ErrorView(turn.text, turn_id=tid)
         return NoticeView(turn.text, turn_id=tid, kind=turn.kind or "notice")
@@ -399,7 +399,8 @@ class PodtalkApp(App[int]):
                                                               first=render.clean(text.strip().splitlines()[0])[:60])))
             await self.notice(self.controller.diagnose(text), reveal=True, following=True)
         elif route.kind is RouteKind.TOUR:
-            await self._add_turn(Turn(role="question", text=route.text))
+            await self._add_turn(self.controller.manifest_turn(route.text) if render.looks_like_manifest(route.text)
+                                 else Turn(role="question", text=route.text))
             await self.notice(render.clean(self.controller.tour_reply(route.text)), reveal=True, following=True)
             self._update_tour_status()
         elif route.kind is RouteKind.BUNDLE:
@@ -446,7 +447,7 @@ class PodtalkApp(App[int]):
     def inspect_worker(self, text: str) -> None:
         try:
             result = self.controller.inspect(text, cancelled=lambda: self._cancel_requested)
-            self.post_message(InspectionReady(result.report, result.lang, result.hints))
+            self.post_message(InspectionReady(result))
         except Exception as exc:  # noqa: BLE001 - ManifestError (too large, binary...), Cancelled and bugs alike
             self.post_message(WorkFailed(exc, "inspect"))
         finally:
@@ -454,10 +455,11 @@ class PodtalkApp(App[int]):
 
     @guarded
     async def on_inspection_ready(self, message: InspectionReady) -> None:
-        self.controller.remember_inspection(message.report)
+        result = message.result
+        self.controller.remember_inspection(result.report)
         following = self.conversation.following()
-        view = await self._add_turn(Turn(role="inspection", report=message.report, lang=message.lang,
-                                         hints=message.hints))
+        view = await self._add_turn(Turn(role="inspection", text=result.markdown, report=result.report, lang=result.lang),
+                                    live=result)
         self._reveal(view, following)
 
     @guarded
@@ -470,10 +472,10 @@ class PodtalkApp(App[int]):
         self.report_exception(message.error, message.where)
 
     # -- conversation helpers ------------------------------------------------------------------------
-    async def _add_turn(self, turn: Turn) -> Widget:
+    async def _add_turn(self, turn: Turn, live: InspectionResult | None = None) -> Widget:
         """Store a turn and show it; a question is always scrolled into view."""
         self.store.add_turn(turn)
-        widget = self._widget_for(turn)
+        widget = self._widget_for(turn, live)
         conv = self.conversation
         await conv.mount(widget)
         if turn.role in ("question", "manifest"):
@@ -691,7 +693,7 @@ class PodtalkApp(App[int]):
         if fmt not in ("md", "json"):
             await self.notice(t(self.ui, "export.usage"), keep=False)
             return
-        turns = [turn.to_dict() for turn in self.store.all_turns()]
+        turns = self.controller.export_turns()
         if not turns:
             await self.notice(t(self.ui, "export.empty"), keep=False)
             return

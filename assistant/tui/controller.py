@@ -7,9 +7,12 @@ tested here without Pilot, and the app is left with layout and wiring. The block
 they touch no widget.
 
 Routes, in order: ``/command`` -> :attr:`RouteKind.COMMAND`; Kubernetes YAML/JSON ->
-``MANIFEST``; pasted command output -> ``DIAGNOSE`` (only when a :class:`Diagnoser` is plugged in:
-the diagnosis flow's place); during the tour, anything that is not a question -> ``TOUR``; a
-question about the last inspected bundle -> ``BUNDLE``; everything else -> ``QUESTION``.
+``MANIFEST`` (``TOUR`` while the tour waits for a fixed manifest); pasted command output ->
+``DIAGNOSE`` only when a :class:`Diagnoser` is plugged in (none is: ``Assistant.ask`` already
+diagnoses symptom reports and pasted output, and answers a narrowing question's "1"/"2" from the
+window's :class:`Context`, so they go the ``QUESTION`` way); during the tour, anything that is not a
+question -> ``TOUR``; a question about the last inspected bundle -> ``BUNDLE``; everything else ->
+``QUESTION``.
 """
 
 from __future__ import annotations
@@ -72,8 +75,12 @@ class AnswerResult:
 @dataclass
 class InspectionResult:
     report: dict[str, Any]
+    """``Report.to_dict()`` (what the store keeps and bundle questions read)."""
     lang: str
-    hints: dict[str, str] = field(default_factory=dict)
+    live: Any = None
+    """The inspector's ``Report`` (the reach matrix is drawn from it)."""
+    markdown: str = ""
+    """The report as the inspector renders it (:func:`render.inspection_markdown`)."""
 
 
 class Cancelled(Exception):
@@ -111,6 +118,9 @@ class ChatController:
         if command is not None:
             return Route(RouteKind.COMMAND, text, command[0], tuple(command[1]))
         if render.looks_like_manifest(text):
+            # a manifest pasted while the tour waits for a fixed one is the tour's answer
+            if self.tour_active and getattr(self.tour, "wants_manifest", False):
+                return Route(RouteKind.TOUR, text)
             return Route(RouteKind.MANIFEST, text)
         if self.diagnoser is not None and self.diagnoser.detects(text):
             return Route(RouteKind.DIAGNOSE, text)
@@ -201,14 +211,37 @@ class ChatController:
                               max_bytes=max_bytes_from_env())  # $PODTALK_MAX_BYTES, as for the CLI
         if cancelled():
             raise Cancelled()
-        hints: dict[str, str] = {}
-        if lang == "zh":
-            from assistant.inspection.catalog import load_catalog
+        return InspectionResult(report.to_dict(), lang, report, render.inspection_markdown(report, lang=lang))
 
-            catalog = load_catalog()
-            hints = {f.rule: catalog[f.rule].text("hint", "zh") for f in report.findings if f.rule in catalog}
-        result = InspectionResult(report.to_dict(), lang, hints)
-        return result
+    def reinspect(self, turn: Turn) -> InspectionResult | None:
+        """The live report of a stored inspection turn: its manifest (the last one before it) inspected
+        again, which takes milliseconds. None when that manifest is gone, was cut when stored, or no
+        longer reads (then the stored Markdown is all there is)."""
+        if turn.id is None:
+            return None
+        manifest = self.store.last_of("manifest", before=turn.id)
+        text = manifest.manifest if manifest is not None else None
+        if not text or len(text) >= MAX_STORED_MANIFEST:
+            return None
+        from assistant.inspection import inspect_text
+
+        try:
+            report = inspect_text(text, namespace=self.namespace, cluster_domain=self.cluster_domain)
+        except Exception:  # noqa: BLE001 - unreadable now (a lower limit...): show what was stored
+            return None
+        return InspectionResult(report.to_dict(), turn.lang, report, render.inspection_markdown(report, lang=turn.lang))
+
+    def export_turns(self) -> list[dict[str, Any]]:
+        """The conversation for ``/export``; an inspection stored without its Markdown (older versions)
+        gets it from its manifest, inspected again."""
+        out = []
+        for turn in self.store.all_turns():
+            if turn.role == "inspection" and not turn.text:
+                again = self.reinspect(turn)
+                if again is not None:
+                    turn.text = again.markdown
+            out.append(turn.to_dict())
+        return out
 
     def remember_inspection(self, report: dict[str, Any]) -> None:
         self.last_report = report
@@ -239,8 +272,7 @@ class ChatController:
         tour = self.tour_session()
         tour.lang = self.answer_lang
         if sub == "reset":
-            tour.reset()
-            return tour.start_or_resume()
+            return tour.handle("restart")  # asks for a "yes" first: a reset loses the progress
         if sub in ("quit", "stop", "exit"):
             return tour.handle("quit") if tour.active else ""
         return tour.start_or_resume()

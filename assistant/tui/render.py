@@ -17,11 +17,6 @@ from typing import Any
 
 from rich.text import Text
 
-SEVERITIES = ("error", "warning", "info")
-SEVERITY_TITLES = {
-    "en": {"error": "Errors", "warning": "Warnings", "info": "Info"},
-    "zh": {"error": "错误", "warning": "警告", "info": "提示"},
-}
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -159,89 +154,43 @@ def without_suggestions(markdown: str) -> str:
 
 
 # -- inspection -------------------------------------------------------------------------------------------
-def report_markdown(report: dict[str, Any], *, lang: str = "en", hints: dict[str, str] | None = None,
-                    reach_table: bool = False) -> str:
-    """Findings grouped by severity with hints, skipped documents, DNS names, env vars.
+def inspection_markdown(report: Any, *, lang: str = "en") -> str:
+    """A live inspection ``Report`` as Markdown: the inspector's own :func:`render_markdown` (the same
+    capped, cleaned view the CLI prints), plus the Service environment variables the chat showed before.
 
-    ``hints`` maps a rule id to a translated hint (``lang="zh"``). The reach matrix is a widget in
-    the chat; ``reach_table=True`` appends it as a Markdown table (exports).
+    The one renderer of an inspection in the chat: the screen, ``c``/``/copy`` and ``/export`` use it.
     """
-    zh = lang == "zh"
-    findings = report.get("findings", [])
-    objects = report.get("objects", [])
-    counts = {s: sum(1 for f in findings if f.get("severity") == s) for s in SEVERITIES}
-    titles = SEVERITY_TITLES["zh" if zh else "en"]
-    if zh:
-        summary = "，".join(f"{titles[s]} {n}" for s, n in counts.items())
-        out = [f"**检查了 {len(objects)} 个对象**：{summary}"]
-    else:
-        summary = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in counts.items())
-        out = [f"**Inspected {len(objects)} object(s)**: {summary}"]
-    if not findings:
-        out.append("")
-        out.append("没有发现问题。" if zh else "No problems found.")
-    for severity in SEVERITIES:
-        group = [f for f in findings if f.get("severity") == severity]
-        if not group:
-            continue
-        out += ["", f"### {titles[severity]} ({len(group)})", ""]
-        for f in group:
-            hint = (hints or {}).get(f.get("rule", "")) or f.get("hint", "")
-            out.append(f"- {code(f.get('rule'))} {md_escape(f.get('object', ''))} "
-                       f"({'第' if zh else 'line '}{f.get('line', '?')}{' 行' if zh else ''}): {md_escape(f.get('message', ''))}")
-            if hint:
-                out.append(f"  - {'建议' if zh else 'hint'}: {md_escape(hint)}")
-            doc = clean(f.get("doc") or "")
-            if doc.startswith("https://"):
-                out.append(f"  - [{'文档' if zh else 'docs'}]({doc})")
-    skipped = report.get("skipped", [])
-    if skipped:
-        out += ["", f"### {'已跳过' if zh else 'Skipped'} ({len(skipped)})", ""]
-        for s in skipped:
-            what = "/".join(p for p in (s.get("kind"), s.get("namespace"), s.get("name")) if p) or "document"
-            out.append(f"- line {s.get('line', '?')} {md_escape(what)}: {md_escape(s.get('reason', ''))}")
-    if report.get("dns") or report.get("cname"):
-        out += ["", f"### {'DNS 名称' if zh else 'DNS names'}", ""]
-        out += [f"- {code(name)}" for name in report.get("dns", [])]
-        out += [f"- {code(name)} CNAME {code(target)}" for name, target in report.get("cname", {}).items()]
-    if report.get("env"):
-        out += ["", f"### {'Service 环境变量' if zh else 'Service environment variables'}", "",
-                ("_同一命名空间中、在 Service 之后创建的 Pod 才会得到这些变量_" if zh
-                 else "_injected into pods of the same namespace created after the Service_"), ""]
-        for service, names in report["env"].items():
-            out.append(f"- {md_escape(service)}: " + " ".join(code(n) for n in names))
-    if reach_table and report.get("reach"):
-        out += ["", f"### {'连通性' if zh else 'Reachability'}", "", reach_markdown(report["reach"])]
-    return "\n".join(out)
+    from assistant.inspection import render_markdown
+    from assistant.inspection.view import build_view
+
+    markdown = render_markdown(report, lang=lang).rstrip("\n")
+    view = build_view(report, lang=lang)
+    if view.env:
+        zh = lang == "zh"
+        markdown += "\n\n" + "\n".join(
+            [f"### {'Service 环境变量' if zh else 'Service environment variables'}", "",
+             ("_同一命名空间中、在 Service 之后创建的 Pod 才会得到这些变量_" if zh
+              else "_injected into pods of the same namespace created after the Service_"), ""]
+            + [f"- {md_escape(service)}: " + " ".join(code(n) for n in names.split()) for service, names in view.env]
+            + ([f"- … {view.env_hidden} more"] if view.env_hidden else []))
+    return markdown + "\n"
 
 
-def report_sections(report: dict[str, Any], *, lang: str = "en",
-                    hints: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    """The chat's report as (severity or ``other``, Markdown) sections, so each severity gets its
-    colour: the one place the chat renders an inspection (the reach table is a widget)."""
-    markdown = report_markdown(report, lang=lang, hints=hints)
-    titles = {v: k for k, v in SEVERITY_TITLES["zh" if lang == "zh" else "en"].items()}
+_SECTION_KINDS = {"Errors": "error", "Warnings": "warning", "Info": "info", "错误": "error", "警告": "warning",
+                  "提示": "info", "Reachability": "reach", "连通性": "reach"}
+
+
+def markdown_sections(markdown: str) -> list[tuple[str, str]]:
+    """An inspection's Markdown cut at its ``### `` headings into (kind, Markdown) sections, so each
+    severity keeps its colour on screen: kind is ``summary``, ``error``, ``warning``, ``info``,
+    ``reach`` (the matrix goes there) or ``other``."""
     sections: list[tuple[str, list[str]]] = [("summary", [])]
     for line in markdown.splitlines():
         if line.startswith("### "):
-            head = line[4:].split(" (", 1)[0]
-            sections.append((titles.get(head, "other"), []))
+            head = line[4:].split(" (", 1)[0].strip()
+            sections.append((_SECTION_KINDS.get(head, "other"), []))
         sections[-1][1].append(line)
     return [(kind, "\n".join(lines).strip()) for kind, lines in sections if "\n".join(lines).strip()]
-
-
-def reach_rows(reach: list[dict[str, Any]]) -> list[tuple[str, str, str, bool, str]]:
-    """(from, to, port/protocol, allowed, reason) per verdict, cleaned for display."""
-    return [(clean(v.get("from", "")), clean(v.get("to", "")), f"{v.get('port')}/{clean(v.get('protocol', ''))}",
-             bool(v.get("allowed")), clean(v.get("reason", ""))) for v in reach]
-
-
-def reach_markdown(reach: list[dict[str, Any]]) -> str:
-    lines = ["| from | to | port | verdict | why |", "|---|---|---|---|---|"]
-    for src, dst, port, allowed, reason in reach_rows(reach):
-        lines.append(f"| {md_escape(src)} | {md_escape(dst)} | {port} | {'allow' if allowed else 'deny'} "
-                     f"| {md_escape(reason)} |")
-    return "\n".join(lines)
 
 
 # -- export -----------------------------------------------------------------------------------------------
@@ -263,12 +212,19 @@ def transcript_markdown(turns: list[dict[str, Any]]) -> str:
             if ans.get("sources"):
                 out += ["**Sources**", "", sources_markdown(ans["sources"]), ""]
         elif role == "inspection":
-            out += [report_markdown(turn.get("report") or {}, lang=turn.get("lang", "en"), reach_table=True), ""]
+            out += [clean(text).rstrip() or _inspection_fallback(turn.get("report") or {}), ""]
         elif role == "error":
             out += [f"**Error:** {md_escape(text)}", ""]
         else:
             out += [clean(text), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _inspection_fallback(report: dict[str, Any]) -> str:
+    """An inspection turn whose Markdown was not kept (and whose manifest is gone): its counts."""
+    findings = report.get("findings") or []
+    counts = ", ".join(f"{sum(1 for f in findings if f.get('severity') == s)} {s}" for s in ("error", "warning", "info"))
+    return f"**Inspected {len(report.get('objects') or [])} object(s)**: {counts}"
 
 
 def transcript_json(turns: list[dict[str, Any]]) -> str:

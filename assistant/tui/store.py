@@ -495,13 +495,15 @@ class Store:
                 return []
         return [self._turn_from_row(r) for r in reversed(rows)]
 
-    def last_of(self, role: Role) -> Turn | None:
-        """The newest turn of ``role`` in this conversation (the last manifest, the last report)."""
+    def last_of(self, role: Role, before: int | None = None) -> Turn | None:
+        """The newest turn of ``role`` in this conversation (the last manifest, the last report), or the
+        newest before the turn id ``before`` (the manifest a stored report came from)."""
         with self._lock:
             try:
                 row = self.db.execute("SELECT id, role, text, data, time FROM turns WHERE conversation=? AND "
-                                      "cleared IS NULL AND role=? ORDER BY id DESC LIMIT 1",
-                                      (self.conversation_id, role)).fetchone()
+                                      "cleared IS NULL AND role=? AND id < ? ORDER BY id DESC LIMIT 1",
+                                      (self.conversation_id, role,
+                                       before if before is not None else 2**62)).fetchone()
             except sqlite3.Error:
                 return None
         return self._turn_from_row(row) if row else None

@@ -3,6 +3,7 @@ the progress line, body-only fact coverage and cause hit@k."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -131,3 +132,25 @@ def test_cause_metrics_average_over_symptom_questions_only():
     assert m["cause_n"] == 3
     assert m["cause_hit@1"] == pytest.approx(1 / 3, abs=1e-4) and m["cause_hit@3"] == pytest.approx(2 / 3, abs=1e-4)
     assert "cause_n" not in aggregate([plain])
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_draws_the_cli_bar_on_a_terminal_and_quarter_lines_elsewhere():
+    from assistant.evaluation.runner import Progress
+
+    term = _Terminal()
+    bar = Progress("eval small hybrid", 8, stream=term)
+    for _ in range(8):
+        bar.step()
+    out = term.getvalue()
+    assert "\reval small hybrid [" in out and "] 8/8\n" in out and "#" * 30 in out  # the CLI's bar, redrawn in place
+    log = io.StringIO()
+    plain = Progress("eval small hybrid", 8, stream=log)
+    for _ in range(8):
+        plain.step()
+    assert "\r" not in log.getvalue() and "[" not in log.getvalue()
+    assert log.getvalue().splitlines() == [f"eval small hybrid: {n}/8" for n in (1, 2, 4, 6, 8)]  # started, then each quarter

@@ -71,7 +71,8 @@ async def test_questions_about_the_inspected_bundle_and_ctrl_o_reopens_it(make_a
         await wait_until(pilot, lambda: app.screen.__class__.__name__ == "ManifestScreen")
         editor = app.screen.query_one("#manifest-text", TextArea)
         assert editor.text == shop_manifest and editor.language == "yaml"
-        editor.text = shop_manifest.replace("targetPort: 9090", "targetPort: 8080")
+        editor.text = shop_manifest.replace("targetPort: metrics", "targetPort: http")
+        assert editor.text != shop_manifest
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: len(app.query("InspectionView")) == 2, what="re-inspected")
         rules = [f["rule"] for f in app.query("InspectionView").last().report["findings"]]

@@ -100,3 +100,34 @@ def test_a_reloaded_conversation_remembers_its_last_manifest_however_far_back(tm
     again.restore()
     assert again.last_stored_manifest() == shop_manifest
     assert again.route("what DNS name does api get?").kind is RouteKind.BUNDLE
+
+
+def test_a_manifest_goes_to_the_tour_while_it_waits_for_a_fixed_one(tmp_path, monkeypatch, shop_manifest):
+    monkeypatch.setenv("PODTALK_STATE", str(tmp_path))
+    c = _controller(tmp_path)
+    c.tour_command("")
+    assert not c.tour.wants_manifest and c.route(shop_manifest).kind is RouteKind.MANIFEST  # reading: inspect it
+    c.tour_reply("next")
+    assert c.tour.wants_manifest
+    route = c.route(shop_manifest)
+    assert route.kind is RouteKind.TOUR and route.text == shop_manifest
+    assert c.tour_reply(route.text).strip()  # the tour grades it
+    c.tour_command("quit")
+    assert c.route(shop_manifest).kind is RouteKind.MANIFEST
+
+
+def test_tour_reset_asks_before_it_forgets_the_progress(tmp_path, monkeypatch):
+    monkeypatch.setenv("PODTALK_STATE", str(tmp_path))
+    c = _controller(tmp_path)
+    c.tour_command("")
+    c.tour_reply("lesson 3")
+    position = c.tour.index
+    assert position == 2
+    asked = c.tour_command("reset")
+    assert "yes" in asked.lower() and c.tour.index == position  # nothing lost yet
+    assert c.route("no").kind is RouteKind.TOUR
+    c.tour_reply("no")
+    assert c.tour.index == position
+    c.tour_command("reset")
+    c.tour_reply("yes")
+    assert c.tour.index == 0

@@ -9,16 +9,20 @@ from tests.conftest import run_podtalk
 from tests.tui.helpers import wait_until
 
 
-def test_index_build_reports_progress_and_encodes_the_same(retriever, encoder):
+def test_index_build_reports_progress_and_encodes_the_same(encoder, tmp_path):
+    """The build encodes through the embedding store, which reports (done, total) per batch: the
+    callback the chat sets as ``retriever.on_build_progress``."""
+    from assistant.retrieval.embedding_cache import encode_with_cache
+
     texts = ["what is a Service", "kube-proxy programs iptables", "CoreDNS answers cluster DNS queries"]
     calls: list[tuple[int, int]] = []
-    retriever.on_build_progress = lambda done, total: calls.append((done, total))
-    try:
-        chunked = retriever._encode_reporting(encoder, texts, step=2)
-    finally:
-        retriever.on_build_progress = None
+    chunked = encode_with_cache(texts, encoder.encode, tmp_path, "test-model",
+                                progress=lambda done, total: calls.append((done, total)), batch=2)
     assert calls == [(0, 3), (2, 3), (3, 3)]
     assert np.allclose(chunked, encoder.encode(texts), atol=1e-5)
+    calls.clear()
+    encode_with_cache(texts, encoder.encode, tmp_path, "test-model", progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(0, 0)]  # remembered: nothing left to encode
 
 
 async def test_chat_status_shows_progress_and_clears_it(make_app):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from assistant.tui import render
 
@@ -19,22 +20,18 @@ def test_clean_strips_escapes_and_controls():
     assert render.md_escape("*x* [y](z)") == r"\*x\* \[y\](z)"
 
 
-def test_report_markdown_groups_by_severity_and_lists_reach():
-    report = {
-        "objects": [{"kind": "Service"}],
-        "findings": [
-            {"rule": "ingress-class-missing", "severity": "info", "object": "Ingress/a/b", "line": 3,
-             "message": "m1", "hint": "h1", "doc": "https://kubernetes.io/x"},
-            {"rule": "service-target-port-mismatch", "severity": "error", "object": "Service/a/b", "line": 1,
-             "message": "m2", "hint": "h2", "doc": "https://kubernetes.io/y"},
-        ],
-        "dns": ["b.a.svc.cluster.local"], "cname": {}, "env": {"a/b": ["B_SERVICE_HOST"]},
-        "reach": [{"from": "a/x", "to": "a/y", "port": 80, "protocol": "TCP", "allowed": True, "reason": "r"}],
-    }
-    md = render.report_markdown(report, reach_table=True)
-    assert md.index("### Errors") < md.index("### Info")
-    assert "hint: h2" in md and "`b.a.svc.cluster.local`" in md and "`B_SERVICE_HOST`" in md
-    assert "| a/x | a/y | 80/TCP | allow | r |" in md
+SHOP = (Path(__file__).resolve().parent / "data" / "shop.yaml").read_text(encoding="utf-8")
+
+
+def test_inspection_markdown_is_the_inspectors_with_the_env_vars():
+    from assistant.inspection import inspect_text, render_markdown
+
+    report = inspect_text(SHOP)
+    md = render.inspection_markdown(report)
+    assert md.startswith(render_markdown(report).rstrip("\n"))  # one renderer: the inspector's
+    assert md.index("### Errors") < md.index("### Info") < md.index("### Reachability")
+    assert "`api.shop.svc.cluster.local`" in md and "`API_SERVICE_HOST`" in md
+    assert "| shop/web | shop/api | 8080/TCP | ✅ allowed" in md
 
 
 def test_transcript_exports_are_utf8_with_sources():
@@ -64,10 +61,12 @@ def test_related_topics_and_closest_topics_become_numbered_choices():
     assert "相关主题" not in render.without_suggestions(zh)
 
 
-def test_report_sections_carry_their_severity():
-    report = {"objects": [{"kind": "Service"}], "findings": [
-        {"rule": "a", "severity": "error", "object": "Service/x", "line": 1, "message": "m"},
-        {"rule": "b", "severity": "info", "object": "Service/x", "line": 1, "message": "m"}]}
-    kinds = [k for k, _ in render.report_sections(report)]
-    assert kinds == ["summary", "error", "info"]
-    assert [k for k, _ in render.report_sections(report, lang="zh")] == ["summary", "error", "info"]
+def test_inspection_sections_carry_their_severity():
+    from assistant.inspection import inspect_text
+
+    report = inspect_text(SHOP)
+    assert [k for k, _ in render.markdown_sections(render.inspection_markdown(report))] == \
+        ["summary", "error", "info", "other", "reach", "other"]
+    zh = render.markdown_sections(render.inspection_markdown(report, lang="zh"))
+    assert [k for k, _ in zh] == ["summary", "error", "info", "other", "reach", "other"]
+    assert zh[1][1].startswith("### 错误")

@@ -25,13 +25,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Collapsible, DataTable, Static
+from textual.widgets import Collapsible, Static
 
 from assistant.tui import render
 from assistant.tui.i18n import t
-
-MAX_REACH_ROWS = 500
-"""The reach table in the chat shows at most this many rows (exports and ``podtalk inspect`` have all)."""
 
 
 class Conversation(VerticalScroll):
@@ -97,6 +94,7 @@ class MessageView(Widget):
     can_focus = True
     markdown_text: str = ""
     question: str = ""
+    narrowing: bool = False
     choices: list[tuple[str, str]] = []
     _code_index = -1
 
@@ -188,7 +186,12 @@ class AnswerView(MessageView, Vertical):
         self.markdown_text = render.clean(answer.get("answer", "")) if answer else ""
         """The answer's Markdown (what ``c`` and ``/copy`` copy)."""
         self.question = render.clean(answer.get("question", "")) if answer else ""
-        self.choices = render.suggestions(self.markdown_text)
+        narrowing = (answer or {}).get("narrowing") or {}
+        self.narrowing = bool(narrowing.get("choices"))
+        """A diagnosis asks which of its choices you see: the number keys answer it (with the choice's
+        words, which the diagnosis reads like its number), not the Related topics."""
+        self.choices = ([(render.clean(label), "") for label in narrowing["choices"]][:9] if self.narrowing
+                        else render.suggestions(self.markdown_text))
 
     def compose(self) -> ComposeResult:
         if self.answer is None:
@@ -198,9 +201,10 @@ class AnswerView(MessageView, Vertical):
         sources = self.answer.get("sources") or []
         if self.note:
             yield Static(Text("ⓘ " + render.clean(self.note)), classes="note")
-        yield markdown_body(render.without_suggestions(self.markdown_text))
+        yield markdown_body(self.markdown_text if self.narrowing else render.without_suggestions(self.markdown_text))
         if self.choices:
-            yield Static(Text(t(lang, "answer.choices")), classes="choices-title")
+            yield Static(Text(t(lang, "answer.narrowing" if self.narrowing else "answer.choices")),
+                         classes="choices-title")
             for n, (title, topic) in enumerate(self.choices, 1):
                 yield Choice(n, title, topic)
         yield Collapsible(Static(render.sources_text(sources), classes="sources-list"),
@@ -231,58 +235,39 @@ class Choice(Static):
 
 
 class InspectionView(MessageView, Vertical):
-    """An inspected manifest: one section per severity (coloured), DNS, env, then the reach matrix.
+    """An inspected manifest: the inspector's Markdown cut into sections (each severity in its colour),
+    and the reach of the bundle as the inspector's colour matrix (green ✓ allowed, red ✗ denied,
+    yellow ◐ some ports denied) above the reach rows.
 
-    The report's Markdown comes from :func:`assistant.tui.render.report_sections`, the one place
-    the chat renders an inspection (swap it there for the inspector's renderer).
+    ``markdown`` is :func:`assistant.tui.render.inspection_markdown` of the live report (the same text
+    ``c``, ``/copy`` and ``/export`` give); ``live`` is the inspector's ``Report`` the matrix is drawn
+    from (None for a stored turn whose manifest is gone: then the Markdown alone is shown).
     """
 
-    def __init__(self, report: dict[str, Any], *, lang: str = "en", hints: dict[str, str] | None = None,
+    def __init__(self, report: dict[str, Any], *, lang: str = "en", markdown: str = "", live: Any = None,
                  turn_id: int | None = None) -> None:
         super().__init__(classes="turn inspection")
         self.report = report
         self.lang = lang
         self.turn_id = turn_id
-        self.markdown_text = render.report_markdown(report, lang=lang, hints=hints, reach_table=True)
+        self.live = live
+        self.markdown_text = markdown
         """The whole result as Markdown (what ``c`` and ``/copy`` copy)."""
-        self._sections = render.report_sections(report, lang=lang, hints=hints)
-        self._rows = render.reach_rows((report.get("reach") or [])[:MAX_REACH_ROWS])
+        self._sections = render.markdown_sections(markdown)
 
     def compose(self) -> ComposeResult:
-        for severity, markdown in self._sections:
+        for kind, markdown in self._sections:
             title, _, rest = markdown.partition("\n") if markdown.startswith("### ") else ("", "", markdown)
-            with Vertical(classes=f"section sev-{severity}"):
-                if title:
+            with Vertical(classes=f"section sev-{kind}"):
+                if kind == "reach":
+                    yield Static(Text(t(self.lang, "reach.title"), style="bold"), classes="reach-title")
+                    if self.live is not None and self.live.reach:
+                        from assistant.inspection import reach_matrix
+
+                        yield Static(reach_matrix(self.live), classes="reach")
+                elif title:
                     yield Static(Text(title[4:]), classes="sev-title")
                 yield markdown_body(rest.strip())
-        if self._rows:
-            total = len(self.report.get("reach") or [])
-            title = t(self.lang, "reach.title")
-            if total > len(self._rows):
-                title += " " + t(self.lang, "reach.capped", shown=len(self._rows), total=total)
-            yield Static(Text(title, style="bold"), classes="reach-title")
-            yield DataTable(classes="reach", cursor_type="row", zebra_stripes=True)
-            yield Static(classes="reach-why")
-
-    def on_mount(self) -> None:
-        if not self._rows:
-            return
-        table = self.query_one(DataTable)
-        table.add_columns(*(t(self.lang, f"reach.col.{c}") for c in ("from", "to", "port", "verdict", "why")))
-        for src, dst, port, allowed, reason in self._rows:
-            verdict = Text(t(self.lang, "reach.allow"), style="bold green") if allowed else \
-                Text(t(self.lang, "reach.deny"), style="bold red")
-            table.add_row(src, dst, port, verdict, reason.split(":", 1)[0])
-        self._show_why(0)
-
-    def _show_why(self, row: int) -> None:
-        if 0 <= row < len(self._rows):
-            src, dst, port, _allowed, reason = self._rows[row]
-            self.query_one(".reach-why", Static).update(Text(f"{src} → {dst} {port}: {reason}"))
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        self._show_why(event.cursor_row)
 
 
 class NewMarker(Static):
