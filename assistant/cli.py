@@ -128,19 +128,10 @@ def _version() -> str:
 
 
 def _progress_bar(label: str, stream: TextIO = sys.stderr):
-    """A ``(done, total)`` callback drawing one self-updating line on a terminal (silent otherwise)."""
-    if not stream.isatty():
-        return None
+    """The shared terminal progress line (``assistant.progress_bar``)."""
+    from assistant.progress_bar import progress_bar
 
-    def report(done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / total) if total else width
-        stream.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done >= total:
-            stream.write("\n")
-        stream.flush()
-
-    return report
+    return progress_bar(label, stream)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001

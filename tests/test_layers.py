@@ -16,7 +16,7 @@ PACKAGE = REPO / "assistant"
 LAYERS: dict[str, int] = {
     # the bottom: shared domain rules, no podtalk imports of their own
     "assistant": 0, "assistant.naming": 0, "assistant.terminal_safety": 0, "assistant.errors": 0,
-    "assistant.paths": 0, "assistant.atomic": 0, "assistant.languages": 0,
+    "assistant.paths": 0, "assistant.atomic": 0, "assistant.progress_bar": 0, "assistant.languages": 0,
     "assistant.knowledge": 1,
     "assistant.retrieval": 2,
     "assistant.inspection": 2,  # beside retrieval: it needs the bottom (and KB rule metadata), nothing above

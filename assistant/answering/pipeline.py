@@ -32,6 +32,9 @@ from assistant.retrieval.retriever import Hit, Retrieval, Retriever
 from assistant.retrieval.text import detect_lang
 
 MIN_SOURCES = 3
+_REFERS_BACK = re.compile(r"\b(it|its|this|that|these|those|them|they)\b|它|这个|那个|这些|那些", re.IGNORECASE)
+"""A pronoun pointing at the previous answer ("how do I debug it"): the question continues that topic
+even without a networking word of its own (chit-chat like "那周末去哪儿玩呢" has none)."""
 _KUBERNETES_WORD = re.compile(
     r"\b(pods?|namespaces?|ns|services?|svc|nodes?|clusters?|containers?|kubectl|yaml|labels?|ports?|egress|ingress|"
     r"dns|ip|policy|policies|traffic|endpoints?)\b|命名空间|服务|容器|节点|集群|标签|端口|网络|域名|流量|策略", re.I)
@@ -120,7 +123,8 @@ class AnswerPipeline:
                         and context.entry_id in kb.by_id and is_followup(q, q_lang)
                         # an off-topic question that merely starts like a follow-up ("那周末去哪玩呢")
                         # borrows nothing from the previous topic
-                        and (scope.networking_terms(q) or _KUBERNETES_WORD.search(q) or _has_names(own_entities)))
+                        and (scope.networking_terms(q) or _KUBERNETES_WORD.search(q) or _has_names(own_entities)
+                             or _REFERS_BACK.search(q)))
         if q and uncovered is None and not followup:
             parts = split_parts(q, q_lang)
             if len(parts) > 1:

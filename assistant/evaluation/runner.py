@@ -33,7 +33,7 @@ def _r(x: float | None) -> float | None:
 
 class Progress:
     """Progress on stderr while an evaluation runs: on a terminal, the CLI's self-updating bar
-    (``cli._progress_bar``, the one ``podtalk ask`` draws while the index builds); elsewhere (CI logs,
+    (``assistant.progress_bar``, the one ``podtalk ask`` draws while the index builds); elsewhere (CI logs,
     pipes) a plain line at each quarter, so logs stay short. stdout (``--format json``) is never touched."""
 
     def __init__(self, label: str, total: int, stream: TextIO | None = None) -> None:
@@ -59,13 +59,10 @@ class Progress:
 
 
 def _terminal_bar(label: str, stream: TextIO) -> Any:
-    """The CLI's ``(done, total)`` progress bar for ``stream``, or None when the CLI has none."""
-    try:
-        from assistant import cli
-    except ImportError:  # pragma: no cover - the CLI always ships; the runner works without it
-        return None
-    make = getattr(cli, "_progress_bar", None)
-    return make(label, stream) if make is not None else None
+    """The shared ``(done, total)`` progress line for ``stream`` (None when it is not a terminal)."""
+    from assistant.progress_bar import progress_bar
+
+    return progress_bar(label, stream)
 
 
 def score_questions(assistant: Any, questions: list[Question], mode: str, *,
