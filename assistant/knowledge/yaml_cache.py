@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import os
 import json
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -67,20 +65,10 @@ def _flush() -> None:
             break
         keep.setdefault(k, v)
     payload = json.dumps(keep, ensure_ascii=False).encode("utf-8")
-    path = _path
+    from assistant.atomic import atomic_write_bytes
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".parsed-yaml.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        atomic_write_bytes(_path, _MAGIC + hashlib.sha256(payload).digest() + payload)
     except OSError:
         pass  # an unwritable cache: parse again next time
 
