@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import ModelError
+from assistant.retrieval.cores import free_cores
 from assistant.retrieval.model_files import model_dir, set_offline
 
 _ERF_P = 0.3275911
@@ -198,9 +199,9 @@ class NumpyEncoder:
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if len(texts) <= 4:
-            # one query is a handful of tiny matrix products: BLAS threads cost more than they save
-            # (36 ms vs 10 ms per query measured on 2 busy cores), so run it on one thread
-            with self._threads.limit(limits=1, user_api="blas"):
+            # one query is a handful of small matrix products: a second BLAS thread halves it on an idle
+            # machine (7 vs 12 ms) and slows it on a busy one, so use the cores that are free right now
+            with self._threads.limit(limits=free_cores(), user_api="blas"):
                 return self._encode_sorted(encodings, order, out, batch_size)
         return self._encode_sorted(encodings, order, out, batch_size)
 

@@ -9,29 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.errors import ModelError
+from assistant.retrieval.cores import free_cores
 from assistant.retrieval.model_files import model_dir, set_offline
-
-
-def _torch_threads() -> int:
-    """Intra-op threads for torch: the cores nobody else is using (at least one).
-
-    On a busy 2-core machine (CI, a chat session, other builds) torch's OpenMP threads spin against the
-    other work: encoding 400 KB of texts took 15.0 s with 2 threads and 4.5 s with 1, the whole index
-    70.6 s vs 25.7 s (measured). On an idle machine every core helps. So: cores minus the 1-minute load
-    average, at least 1; ``PODTALK_TORCH_THREADS`` overrides.
-    """
-    import os
-
-    cores = os.cpu_count() or 1
-    try:
-        return max(1, int(os.environ["PODTALK_TORCH_THREADS"]))
-    except (KeyError, ValueError):
-        pass
-    try:
-        load = os.getloadavg()[0]
-    except OSError:
-        return 1
-    return max(1, min(cores, int(cores - load + 0.5)))
 
 
 class SentenceTransformerEncoder:
@@ -53,7 +32,7 @@ class SentenceTransformerEncoder:
             hf_logging.disable_progress_bar()
         except ImportError:
             pass
-        torch.set_num_threads(_torch_threads())
+        torch.set_num_threads(free_cores())  # idle cores only: see retrieval/cores.py
         self.model = SentenceTransformer(str(model_dir()), device="cpu", local_files_only=True)
         getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = getter()
