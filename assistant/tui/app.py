@@ -290,8 +290,9 @@ class PodtalkApp(App[int]):
             return AnswerView(turn.answer or {}, turn.note, lang=self.ui, turn_id=tid)
         if turn.role == "inspection":
             live = live or self.controller.reinspect(turn)  # milliseconds; the matrix needs the live report
-            return InspectionView(turn.report or {}, lang=turn.lang, turn_id=tid,
-                                  markdown=live.markdown if live else turn.text, live=live.live if live else None)
+            markdown = live.markdown if live else (turn.text or render.inspection_fallback(turn.report or {}))
+            return InspectionView(turn.report or {}, lang=turn.lang, turn_id=tid, markdown=markdown,
+                                  live=live.live if live else None)
         if turn.role == "error":
             return ErrorView(turn.text, turn_id=tid)
         return NoticeView(turn.text, turn_id=tid, kind=turn.kind or "notice")

@@ -212,7 +212,7 @@ def transcript_markdown(turns: list[dict[str, Any]]) -> str:
             if ans.get("sources"):
                 out += ["**Sources**", "", sources_markdown(ans["sources"]), ""]
         elif role == "inspection":
-            out += [clean(text).rstrip() or _inspection_fallback(turn.get("report") or {}), ""]
+            out += [clean(text).rstrip() or inspection_fallback(turn.get("report") or {}), ""]
         elif role == "error":
             out += [f"**Error:** {md_escape(text)}", ""]
         else:
@@ -220,7 +220,7 @@ def transcript_markdown(turns: list[dict[str, Any]]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _inspection_fallback(report: dict[str, Any]) -> str:
+def inspection_fallback(report: dict[str, Any]) -> str:
     """An inspection turn whose Markdown was not kept (and whose manifest is gone): its counts."""
     findings = report.get("findings") or []
     counts = ", ".join(f"{sum(1 for f in findings if f.get('severity') == s)} {s}" for s in ("error", "warning", "info"))

@@ -70,3 +70,10 @@ def test_inspection_sections_carry_their_severity():
     zh = render.markdown_sections(render.inspection_markdown(report, lang="zh"))
     assert [k for k, _ in zh] == ["summary", "error", "info", "other", "reach", "other"]
     assert zh[1][1].startswith("### 错误")
+
+
+def test_an_old_inspection_turn_without_markdown_or_manifest_still_says_what_it_found():
+    turns = [{"role": "inspection", "text": "", "report": {"objects": [{}, {}], "findings": [
+        {"rule": "a", "severity": "error"}, {"rule": "b", "severity": "info"}]}}]
+    md = render.transcript_markdown(turns)
+    assert "**Inspected 2 object(s)**: 1 error, 0 warning, 1 info" in md
