@@ -49,4 +49,6 @@ def template_cache_dir() -> Path | None:
         path.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return path
+    # Jinja2 creates its temporary file outside any try: a directory it cannot write to must not be
+    # handed to it (the answer would fail instead of just compiling the templates again)
+    return path if os.access(path, os.W_OK | os.X_OK) else None
