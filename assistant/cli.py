@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from assistant import languages
 from assistant.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, PodtalkError
+from assistant.progress_bar import progress_bar
 from assistant.terminal_safety import strip_unsafe
 
 
@@ -127,13 +128,6 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
-def _progress_bar(label: str, stream: TextIO = sys.stderr):
-    """The shared terminal progress line (``assistant.progress_bar``)."""
-    from assistant.progress_bar import progress_bar
-
-    return progress_bar(label, stream)
-
-
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
     """Warnings (a damaged index cache being rebuilt...) as one line, not a source excerpt."""
     text = " ".join(str(message).split())
@@ -209,7 +203,7 @@ def cmd_ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from assistant.answering.sanitize import json_safe
 
     assistant = Assistant(cluster_domain=args.cluster_domain, namespace=args.namespace)
-    assistant.retriever.on_build_progress = _progress_bar("podtalk: building the search index (first run only)")
+    assistant.retriever.on_build_progress = progress_bar("podtalk: building the search index (first run only)")
     fmt = args.format
     if fmt == "json" and len(questions) > 1:
         fmt = "jsonl"
@@ -234,7 +228,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     kb = load_kb()
     retriever = Retriever(kb, rebuild=args.rebuild)
-    retriever.on_build_progress = _progress_bar("podtalk: building the search index")
+    retriever.on_build_progress = progress_bar("podtalk: building the search index")
     data = retriever.data()
     from assistant.answering.compose import warm_token_table
 

@@ -19,7 +19,9 @@ from typing import Any
 import hashlib
 
 from assistant.errors import KBError
-from assistant.knowledge.loader import TOPIC_IDS, KnowledgeBase, remember_validated, validated_digests
+from assistant.knowledge.loader import (
+    TOPIC_IDS, KnowledgeBase, remember_validated, schema_errors, validated_digests,
+)
 from assistant.knowledge.yaml_cache import YAMLDataError, parse_yaml
 
 HERE = Path(__file__).parent
@@ -156,14 +158,7 @@ def _schema(name: str) -> dict[str, Any]:
 
 
 def _schema_errors(data: Any, schema_name: str) -> list[str]:
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(_schema(schema_name))
-    out = []
-    for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path]):
-        where = "/".join(str(p) for p in err.path) or "(top level)"
-        out.append(f"{where}: {err.message}")
-    return out
+    return schema_errors(data, _schema(schema_name))
 
 
 def _read_yaml(path: Path) -> Any:

@@ -338,15 +338,21 @@ def _schema_digest() -> str:
     return _SCHEMA_DIGEST[langs]
 
 
-def _schema_errors(data: Any) -> list[str]:
+def schema_errors(data: Any, schema: dict[str, Any]) -> list[str]:
+    """``path: message`` for every way ``data`` breaks ``schema`` (JSON Schema 2020-12), in path order:
+    the one validator of KB entries and of the diagnosis catalog's files."""
     import jsonschema  # imported here: only validation needs it
 
-    validator = jsonschema.Draft202012Validator(_load_schema())
+    validator = jsonschema.Draft202012Validator(schema)
     errors = []
-    for err in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
+    for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path]):
         where = "/".join(str(p) for p in err.path) or "(top level)"
         errors.append(f"{where}: {err.message}")
     return errors
+
+
+def _schema_errors(data: Any) -> list[str]:
+    return schema_errors(data, _load_schema())
 
 
 def _validated_path() -> Path:
