@@ -9,11 +9,11 @@ renderers only lay the view out, so the CLI and the chat show the same report.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.errors import UsageError
+from assistant.terminal_safety import UNSAFE_CHARS
 
 from .catalog import SEVERITIES, load_catalog
 from .reach import Verdict
@@ -21,12 +21,10 @@ from .reach import Verdict
 __all__ = ["ReachFilter", "RowLimits", "FindingRow", "RuleGroup", "NamespacePair", "ReportView", "build_view",
            "clean", "parse_workload_ref"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
-
-
 def clean(text: Any) -> str:
-    """Text safe to print: C0/C1 controls and bidi/zero-width/line-separator characters become ``?``."""
-    return _CONTROL.sub("?", str(text))
+    """Text safe to print: every character ``terminal_safety`` calls unsafe (controls, bidi, zero-width,
+    line separators) becomes ``?``, so a reader sees that something was there."""
+    return UNSAFE_CHARS.sub("?", str(text))
 
 
 def parse_workload_ref(text: str | None, option: str = "--from") -> tuple[str, str] | None:

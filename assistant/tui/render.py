@@ -17,8 +17,8 @@ from typing import Any
 
 from rich.text import Text
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from assistant.terminal_safety import strip_unsafe
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 _MANIFEST_LINE = re.compile(r"^(apiVersion|kind)\s*:\s*\S", re.MULTILINE)
 _JSON_MANIFEST = re.compile(r'"(apiVersion|kind)"\s*:\s*"')
@@ -26,8 +26,8 @@ _JSON_MANIFEST = re.compile(r'"(apiVersion|kind)"\s*:\s*"')
 
 def clean(text: Any) -> str:
     """``text`` without ANSI escapes or control characters (newlines and tabs kept as space/newline)."""
-    text = _ANSI.sub("", str(text)).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    return _CONTROL.sub("", text)
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    return strip_unsafe(text)  # the one definition of unsafe (assistant.terminal_safety)
 
 
 def md_escape(text: Any) -> str:
