@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Language", "LANGUAGES", "DEFAULT", "codes", "get", "detect", "normalize", "joins_without_spaces"]
+__all__ = ["Language", "LANGUAGES", "DEFAULT", "codes", "get", "resolve", "detect", "normalize",
+           "joins_without_spaces", "unspaced"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,14 @@ class Language:
     spaced: bool = True
     """Whether words are separated by spaces; if not, the spaces YAML folding leaves between two
     characters of a line break are removed on load (``在每个节点 上`` -> ``在每个节点上``)."""
+    chars_per_word: int = 1
+    """For a language written without spaces: how many of its script's characters count as one word
+    (the definition-length budget of ``answering/compose.py``)."""
+    segmenter: str = "words"
+    """How BM25 splits this language's text (``assistant/retrieval/text.py`` ``SEGMENTERS``): ``words``
+    for a spaced language (stemmed words), ``jieba`` for Chinese (dictionary segmentation of the
+    script's runs). Retrieval tokenises a text with the segmenter of the fallback language and of
+    every language whose script it contains."""
 
     def detects(self, text: str) -> bool:
         """Whether ``text`` contains this language's script (always False for the fallback)."""
@@ -51,7 +60,8 @@ ENGLISH = Language(code="en", name="English", native_name="English", script=None
                    templates="en", strings="en")
 CHINESE = Language(code="zh", name="Chinese", native_name="中文",
                    script=re.compile(r"[\u3400-\u9fff\uf900-\ufaff]"),
-                   templates="zh", strings="zh", list_separator="、", spaced=False)
+                   templates="zh", strings="zh", list_separator="、", spaced=False, chars_per_word=2,
+                   segmenter="jieba")
 
 LANGUAGES: tuple[Language, ...] = (ENGLISH, CHINESE)
 """Every supported language, the fallback (default) first."""
@@ -70,6 +80,11 @@ def get(code: str) -> Language:
         if lang.code == code:
             return lang
     raise KeyError(f"unknown language {code!r} (known: {', '.join(codes())})")
+
+
+def resolve(code: str | None) -> str:
+    """``code`` if it is a registered language, else ``DEFAULT`` (``auto``, empty, unknown)."""
+    return code if code and any(lang.code == code for lang in LANGUAGES) else DEFAULT
 
 
 def detect(text: str) -> str:
@@ -93,3 +108,8 @@ def normalize(value: str | None) -> str:
 def joins_without_spaces(code: str) -> bool:
     """Whether ``code`` is a registered language written without spaces between words."""
     return any(lang.code == code and not lang.spaced for lang in LANGUAGES)
+
+
+def unspaced() -> tuple[Language, ...]:
+    """The registered languages written without spaces that have a script (words counted by character)."""
+    return tuple(lang for lang in LANGUAGES if not lang.spaced and lang.script is not None)
