@@ -15,17 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant import languages
 from assistant.answering.computed import Computed
 from assistant.answering.intents import wants
-from assistant.answering.render import render
-from assistant.knowledge.loader import Entry, KnowledgeBase
+from assistant.answering.render import render, sources_marker, strings
+from assistant.knowledge.loader import Command, Entry, KnowledgeBase, LocalText
 from assistant.retrieval.retriever import Retrieval
 from assistant.retrieval.text import tokenize
 from assistant.retrieval.zh_dictionary import knowledge_tokenizer
 
 DEFINITION_MAX_WORDS = 120
 """Definition answers stay at most this many words before the sources."""
-SOURCES_MARKER = {"en": "Sources:", "zh": "参考文档："}
 MIN_SOURCES_SHOWN = 1
 OFFICIAL_FALLBACK = "https://kubernetes.io/docs/concepts/services-networking/"
 NAMES_DOC = "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#rfc-1035-label-names"
@@ -54,20 +54,22 @@ class Composition:
 
 
 # -- counting and ranking --------------------------------------------------------------------------
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
 def count_words(text: str) -> int:
-    """Words of an answer: Latin words, plus Chinese characters at two characters a word."""
-    cjk = len(_CJK.findall(text))
-    latin = len(re.findall(r"[A-Za-z0-9][\w.:/<>{}`'-]*", _CJK.sub(" ", text)))
-    return latin + math.ceil(cjk / 2)
+    """Words of an answer: Latin words, plus the characters of each language written without spaces
+    at its registry row's ``chars_per_word`` (Chinese: two characters a word)."""
+    unspaced = 0
+    for lang in languages.unspaced():
+        assert lang.script is not None
+        unspaced += math.ceil(len(lang.script.findall(text)) / lang.chars_per_word)
+        text = lang.script.sub(" ", text)
+    latin = len(re.findall(r"[A-Za-z0-9][\w.:/<>{}`'-]*", text))
+    return latin + unspaced
 
 
 def words_before_sources(text: str, lang: str) -> int:
     """Words of ``text`` before its sources line (what the definition budget counts). A fenced code
     block (an example manifest the question asked for) is not prose and is not counted."""
-    head = text.split(SOURCES_MARKER[lang], 1)[0]
+    head = text.split(sources_marker(lang), 1)[0]
     return count_words(re.sub(r"```.*?```", " ", head, flags=re.S))
 
 
@@ -79,17 +81,24 @@ _TOKEN_TABLE_VERSION = "2"
 def _kb_texts(kb: KnowledgeBase) -> list[str]:
     """Every KB text that ranking tokenises (facts, summaries, commands, pitfalls)."""
     out: list[str] = []
+    codes = languages.codes()
     for e in kb.entries:
         for f in e.facts:
-            out += [f["en"] + " " + f["zh"], f["en"], f["zh"]]
-        out += [e.text("summary", "en"), e.text("summary", "zh")]
-        for it in e.data.get("commands", []) + e.data.get("pitfalls", []):
+            out += [_all_languages(f), *(f.text(c) for c in codes)]
+        out += [e.summary(c) for c in codes]
+        for it in (*e.commands, *e.pitfalls):
             out.append(_item_text(it))
     return out
 
 
-def _item_text(it: dict[str, Any]) -> str:
-    return " ".join(str(it.get(k, "")) for k in ("cmd", "en", "zh"))
+def _all_languages(text: LocalText) -> str:
+    """A fact in every language, one after the other (facts are ranked on all their words)."""
+    return " ".join(text.text(c) for c in languages.codes())
+
+
+def _item_text(it: Command | LocalText) -> str:
+    """A command (or pitfall) as ranked: its command line, then its text in every language."""
+    return " ".join([getattr(it, "cmd", ""), *(it.text(c) for c in languages.codes())])
 
 
 def _token_table(kb: KnowledgeBase) -> dict[str, list[str]]:
@@ -146,7 +155,7 @@ def _fact_idf(kb: KnowledgeBase) -> dict[str, float]:
     key = kb.content_hash
     if key in _IDF_CACHE:
         return _IDF_CACHE[key]
-    docs = [set(_tokens(f["en"] + " " + f["zh"], kb)) for e in kb.entries for f in e.facts]
+    docs = [set(_tokens(_all_languages(f), kb)) for e in kb.entries for f in e.facts]
     df: dict[str, int] = {}
     for d in docs:
         for t in d:
@@ -171,19 +180,19 @@ def rank_facts(entry: Entry, question: str, lang: str, limit: int = 3, kb: Knowl
     n = len(entry.facts)
     scored = []
     for i, fact in enumerate(entry.facts):
-        toks = set(_tokens(fact["en"] + " " + fact["zh"], kb))
+        toks = set(_tokens(_all_languages(fact), kb))
         overlap = sum(idf.get(t, 1.0) for t in q & toks)
         prior = 0.6 * (n - i) / n
-        own = set(_tokens(fact[lang], kb))
+        own = set(_tokens(fact.text(lang), kb))
         if skip and own and len(own & skip) / len(own) > 0.8:
             prior -= 2.0
-        scored.append((-(overlap + prior), i, fact[lang]))
+        scored.append((-(overlap + prior), i, fact.text(lang)))
     scored.sort()
     return [text for _, _, text in scored[:limit]]
 
 
-def _rank_items(items: list[dict[str, str]], question: str, lang: str, limit: int, key: str = "",
-                kb: KnowledgeBase | None = None) -> list[dict]:
+def _rank_items(items: tuple[Command, ...] | tuple[LocalText, ...], question: str, lang: str, limit: int,
+                key: str = "", kb: KnowledgeBase | None = None) -> list[Any]:
     """Commands (or pitfalls) ranked like facts, stable for ties."""
     q = set(_tokens(question, kb))
     scored = []
@@ -197,7 +206,7 @@ def _rank_items(items: list[dict[str, str]], question: str, lang: str, limit: in
 # -- pieces of an answer ---------------------------------------------------------------------------
 def _related(entry: Entry, kb: KnowledgeBase, lang: str, limit: int, exclude: set[str] = frozenset()) -> list[dict]:
     out = []
-    for rid in entry.data["related"]:
+    for rid in entry.related:
         if rid in kb.by_id and rid not in exclude and rid != entry.id:
             out.append({"id": rid, "title": kb.by_id[rid].title(lang)})
         if len(out) >= limit:
@@ -208,7 +217,7 @@ def _related(entry: Entry, kb: KnowledgeBase, lang: str, limit: int, exclude: se
 def _sources(entries: list[Entry], limit: int) -> list[str]:
     out: list[str] = []
     for e in entries:
-        for url in e.data["sources"][: max(1, limit if e is entries[0] else 1)]:
+        for url in e.sources[: max(1, limit if e is entries[0] else 1)]:
             if url not in out:
                 out.append(url)
     return out or [OFFICIAL_FALLBACK]
@@ -216,19 +225,19 @@ def _sources(entries: list[Entry], limit: int) -> list[str]:
 
 def _commands(entry: Entry, lang: str, ranked_by: str, limit: int,
               kb: KnowledgeBase | None = None) -> list[dict[str, str]]:
-    return [{"cmd": c["cmd"], "text": c[lang]}
-            for c in _rank_items(entry.data["commands"], ranked_by, lang, limit, kb=kb)]
+    return [{"cmd": c.cmd, "text": c.text(lang)}
+            for c in _rank_items(entry.commands, ranked_by, lang, limit, kb=kb)]
 
 
 def _steps(entry: Entry, lang: str) -> list[dict[str, str]]:
-    return [{"text": s[lang], "cmd": s.get("cmd", "")} for s in entry.data.get("steps", [])]
+    return [{"text": s.text(lang), "cmd": s.cmd} for s in entry.steps]
 
 
 def _table(entry: Entry, lang: str) -> dict[str, Any] | None:
-    t = entry.data.get("table")
-    if not t:
+    t = entry.table
+    if t is None:
         return None
-    return {"columns": [_cell(c) for c in t["columns"][lang]], "rows": [[_cell(c) for c in r[lang]] for r in t["rows"]]}
+    return {"columns": [_cell(c) for c in t.header(lang)], "rows": [[_cell(c) for c in r] for r in t.body(lang)]}
 
 
 def _cell(text: str) -> str:
@@ -242,12 +251,11 @@ def _first_sentence(text: str) -> str:
 
 def built_table(a: Entry, b: Entry, question: str, lang: str, kb: KnowledgeBase) -> dict[str, Any]:
     """A side-by-side table from two entries that have none: what each is, its key fact, how to check it."""
-    labels = {"en": ["Aspect", "What it is", "Key fact", "Check with", "Docs"],
-              "zh": ["对比项", "是什么", "关键事实", "验证命令", "文档"]}[lang]
+    labels = strings(lang)["comparison_labels"]
 
     def col(e: Entry) -> list[str]:
         fact = rank_facts(e, question, lang, 1, kb, skip_like=e.text("summary", lang))
-        cmd = e.data["commands"][0]["cmd"] if e.data["commands"] else "-"
+        cmd = e.commands[0].cmd if e.commands else "-"
         return [_first_sentence(e.text("summary", lang)), fact[0] if fact else "-", f"`{cmd}`", e.url]
 
     ca, cb = col(a), col(b)
@@ -274,7 +282,7 @@ def _version(text: str) -> tuple[int, int]:
 def history_lines(entry: Entry, question: str, lang: str) -> list[dict[str, str]]:
     """The entry's history lines the question calls for: it names a Kubernetes version older than the
     change, or one of the change's old terms (``OnlyLocal``, ``userspace``)."""
-    items = entry.data.get("history") or []
+    items = entry.history
     if not items:
         return []
     low = question.lower()
@@ -282,10 +290,10 @@ def history_lines(entry: Entry, question: str, lang: str) -> list[dict[str, str]
              if not re.search(r"\d\.\d+\.\d", question[max(0, m.start() - 4): m.end() + 4])]
     out = []
     for h in items:
-        changed = _version(h["version"])
-        by_term = any(re.search(r"(?<![\w-])" + re.escape(term.lower()) + r"(?![\w-])", low) for term in h.get("terms", []))
+        changed = _version(h.version)
+        by_term = any(re.search(r"(?<![\w-])" + re.escape(term.lower()) + r"(?![\w-])", low) for term in h.terms)
         if by_term or any(v < changed for v in named):
-            out.append({"version": h["version"], "text": h[lang]})
+            out.append({"version": h.version, "text": h.text(lang)})
     return out
 
 
@@ -310,23 +318,23 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
         return Composition(render(lang, "greeting", topics=topics, source=OFFICIAL_FALLBACK), "greeting", False)
     if computed is not None:
         entry = kb.by_id.get(computed.entry_id)
-        sources = entry.data["sources"][:2] if entry else [OFFICIAL_FALLBACK]
+        sources = list(entry.sources[:2]) if entry else [OFFICIAL_FALLBACK]
         if computed.kind == "invalid-name":
             sources = [NAMES_DOC, *sources[:1]]
         related = _related(entry, kb, lang, 3) if entry else []
         text = render(lang, f"computed-{computed.kind}", **computed.data, sources=sources, related=related,
-                      marker=SOURCES_MARKER[lang])
+                      marker=sources_marker(lang))
         return Composition(text, intent, False, computed.entry_id, {"computed": computed.kind})
     if retrieval.abstain or not retrieval.hits:
         area = retrieval.uncovered_area
         if area is not None:
             # declined by scope: say which area it is and where its official docs are, no networking topics
             return Composition(render(lang, "abstain", question=question, suggestions=[], area=area.name[lang],
-                                      source=area.doc or OFFICIAL_FALLBACK, marker=SOURCES_MARKER[lang]),
+                                      source=area.doc or OFFICIAL_FALLBACK, marker=sources_marker(lang)),
                                "out-of-scope", True, extra={"uncovered_area": area.id})
         suggestions = [{"id": h.entry.topic, "title": h.entry.title(lang)} for h in retrieval.hits[:3]]
         return Composition(render(lang, "abstain", question=question, suggestions=suggestions, area=None,
-                                  source=OFFICIAL_FALLBACK, marker=SOURCES_MARKER[lang]), "out-of-scope", True)
+                                  source=OFFICIAL_FALLBACK, marker=sources_marker(lang)), "out-of-scope", True)
 
     top = retrieval.hits[0].entry
     shape = SHAPE.get(intent, SHAPE["definition"])
@@ -337,13 +345,13 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
         "commands": _commands(top, lang, ranked_by, shape["commands"], kb) if shape["commands"] else [],
         "example": None, "history": [], "steps": [], "steps_from": None, "table": None, "compared": [],
         "pitfall": None, "related": _related(top, kb, lang, shape["related"]),
-        "sources": _sources([top], shape["sources"]), "marker": SOURCES_MARKER[lang],
+        "sources": _sources([top], shape["sources"]), "marker": sources_marker(lang),
     }
     extra_entries: list[Entry] = []
     if intent == "how-to":
-        ctx["example"] = top.data.get("example")
-        if top.data["pitfalls"]:
-            ctx["pitfall"] = _rank_items(top.data["pitfalls"], ranked_by, lang, 1, kb=kb)[0][lang]
+        ctx["example"] = top.example
+        if top.pitfalls:
+            ctx["pitfall"] = _rank_items(top.pitfalls, ranked_by, lang, 1, kb=kb)[0].text(lang)
     elif intent == "yes-no":
         ctx["facts"] = rank_facts(top, ranked_by, lang, shape["facts"], kb)
     elif intent == "list":
@@ -352,14 +360,14 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
         ctx["steps"] = _steps(top, lang)
         if not ctx["steps"]:
             for h in retrieval.hits[1:3]:
-                if h.entry.data.get("steps"):
+                if h.entry.is_troubleshooting:
                     ctx["steps"], ctx["steps_from"] = _steps(h.entry, lang), h.entry.title(lang)
                     extra_entries.append(h.entry)
                     break
         if ctx["steps"]:
             ctx["commands"] = []
-        if top.data["pitfalls"]:
-            ctx["pitfall"] = _rank_items(top.data["pitfalls"], ranked_by, lang, 1, kb=kb)[0][lang]
+        if top.pitfalls:
+            ctx["pitfall"] = _rank_items(top.pitfalls, ranked_by, lang, 1, kb=kb)[0].text(lang)
     elif intent == "comparison":
         sides = comparison_sides(question_text if question_text is not None else question)
         # the entry's own table only when it compares what the question names ("Service vs Ingress" must
@@ -382,7 +390,7 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
 
     asked = question_text if question_text is not None else question
     if intent != "how-to":
-        ctx["example"] = top.data.get("example") if wants("example", asked, lang) else None
+        ctx["example"] = top.example if wants("example", asked, lang) else None
     ctx["history"] = history_lines(top, asked, lang)
     name = intent if intent in SHAPE else "definition"
     text = render(lang, name, **ctx)
@@ -412,11 +420,12 @@ def _covers(entry: Entry, sides: list[str]) -> bool:
     than two sides named, the entry's table stands."""
     if len(sides) < 2:
         return True
-    table = entry.data.get("table") or {}
-    parts = [entry.title("en"), entry.title("zh")]
-    for lang in ("en", "zh"):
-        parts += table.get("columns", {}).get(lang, [])
-        parts += [str(c) for row in table.get("rows", []) for c in row.get(lang, [])[:1]]
+    table = entry.table
+    parts = [entry.title(lang) for lang in languages.codes()]
+    if table is not None:
+        for lang in languages.codes():
+            parts += table.header(lang)
+            parts += [str(c) for row in table.body(lang) for c in row[:1]]
     text = " ".join(parts).lower()
     return all(any(term in text for term in _side_terms(side)) or not _side_terms(side) for side in sides)
 
@@ -428,21 +437,22 @@ def _sentences(text: str) -> list[str]:
 def side_table(entry: Entry, sides: list[str], lang: str) -> dict[str, Any] | None:
     """A table of the named sides from one entry that compares them without a table of its own: per
     side, the summary sentence and the fact that name it (None when a side is named nowhere)."""
-    labels = {"en": ["Aspect", "In short", "Key fact"], "zh": ["对比项", "概括", "关键事实"]}[lang]
-    other = "zh" if lang == "en" else "en"
-    summary = list(zip(_sentences(entry.text("summary", lang)), _sentences(entry.text("summary", other)), strict=False))
-    facts = [(f[lang], f[other]) for f in entry.facts]
+    labels = strings(lang)["side_labels"]
+    others = [c for c in languages.codes() if c != lang]  # a side may be named in another language's text
+    summary = list(zip(_sentences(entry.text("summary", lang)), *(_sentences(entry.text("summary", o)) for o in others),
+                       strict=False))
+    facts = [(f.text(lang), *(f.text(o) for o in others)) for f in entry.facts]
     columns: list[list[str]] = []
     for side in sides[:4]:
         terms = _side_terms(side)
         if not terms:
             continue
 
-        def names_side(pair: tuple[str, str], terms: list[str] = terms) -> bool:
-            return any(term in (pair[0] + " " + pair[1]).lower() for term in terms)
+        def names_side(texts: tuple[str, ...], terms: list[str] = terms) -> bool:
+            return any(term in " ".join(texts).lower() for term in terms)
 
-        said = next((s for s, o in summary if names_side((s, o))), None)
-        fact = next((f for f, o in facts if names_side((f, o))), None)
+        said = next((texts[0] for texts in summary if names_side(texts)), None)
+        fact = next((texts[0] for texts in facts if names_side(texts)), None)
         if said is None and fact is None:
             return None
         columns.append([side, said or "-", fact or "-"])

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from assistant import languages
 from assistant.knowledge.yaml_cache import read_yaml
 
 RULES_PATH = Path(__file__).with_name("intents.yaml")
@@ -66,18 +67,19 @@ def rules() -> dict[str, Any]:
     """The parsed and compiled ``intents.yaml``."""
     raw = read_yaml(RULES_PATH)
     order = raw["order"]
+    codes = languages.codes()
     compiled: dict[str, Any] = {
         "order": order,
         "default": raw["default"],
         "intents": {name: {lang: _compile(pats) for lang, pats in by_lang.items()}
                     for name, by_lang in raw["intents"].items()},
-        "followup": {lang: _compile(raw["followup"][lang]) for lang in ("en", "zh")},
+        "followup": {lang: _compile(raw["followup"][lang]) for lang in codes},
         "followup_max_tokens": int(raw["followup"]["max_tokens"]),
         "computed": {name: {lang: _compile(pats) for lang, pats in by_lang.items()}
                      for name, by_lang in raw["computed"].items()},
-        "multipart": {lang: _compile(raw.get("multipart", {}).get(lang, [])) for lang in ("en", "zh")},
+        "multipart": {lang: _compile(raw.get("multipart", {}).get(lang, [])) for lang in codes},
         "multipart_min_words": float(raw.get("multipart", {}).get("min_words", 2)),
-        "asks": {lang: _compile(raw.get("multipart", {}).get("asks", {}).get(lang, [])) for lang in ("en", "zh")},
+        "asks": {lang: _compile(raw.get("multipart", {}).get("asks", {}).get(lang, [])) for lang in codes},
         "wants": {name: {lang: _compile(pats) for lang, pats in by_lang.items()}
                   for name, by_lang in raw.get("wants", {}).items()},
     }
@@ -88,9 +90,10 @@ def rules() -> dict[str, Any]:
 
 
 def _langs(lang: str) -> tuple[str, ...]:
-    # Chinese questions mix English terms ("headless svc 的流量"), so they also get the English rules,
-    # after the Chinese ones.
-    return ("zh", "en") if lang == "zh" else ("en",)
+    # Chinese questions mix English terms ("headless svc 的流量"), so a question in any other language
+    # also gets the fallback language's (English) rules, after its own.
+    lang = languages.resolve(lang)
+    return (lang, languages.DEFAULT) if lang != languages.DEFAULT else (languages.DEFAULT,)
 
 
 def detect_intent(question: str, lang: str, default: str | None = "") -> str | None:
@@ -133,7 +136,9 @@ def split_parts(question: str, lang: str) -> list[str]:
     ['what is a headless service', 'how do I make a StatefulSet use one']
     """
     r = rules()
-    pats = r["multipart"]["zh"] + r["multipart"]["en"] if lang == "zh" else r["multipart"]["en"]
+    pats: list[re.Pattern[str]] = []
+    for lg in _langs(lang):
+        pats = pats + r["multipart"][lg]
     bounds: set[int] = set()
     cuts: list[tuple[int, int]] = []
     for p in pats:

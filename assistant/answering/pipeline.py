@@ -19,12 +19,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from assistant import languages
 from assistant.answering.compose import compose
 from assistant.answering.computed import compute
 from assistant.answering.entities import Entities, extract
-from assistant.answering.compose import SOURCES_MARKER
 from assistant.answering.intents import detect_intent, is_followup, split_parts
-from assistant.answering.render import render
+from assistant.answering.render import render, sources_marker
 from assistant.answering.sanitize import clean_question
 from assistant.answering.types import Answer, Context
 from assistant.knowledge.loader import Entry, KnowledgeBase
@@ -54,9 +54,9 @@ def _has_names(ents: Entities) -> bool:
 
 
 def topic_terms(entry: Entry, lang: str) -> str:
-    """What a follow-up blends into its search: the previous entry's topic and main keyword (English
-    terms, which Chinese questions share)."""
-    return " ".join([entry.topic.replace("-", " "), entry.data["keywords"]["en"][0]])
+    """What a follow-up blends into its search: the previous entry's topic and main keyword (in the
+    fallback language, English: its terms are shared by questions in every language)."""
+    return " ".join([entry.topic.replace("-", " "), entry.keywords(languages.DEFAULT)[0]])
 
 
 def _distinctive(term: str) -> bool:
@@ -69,8 +69,8 @@ def _entries_named_by_history(kb: KnowledgeBase, question: str) -> list[Entry]:
     """The entries whose history has a distinctive term the question uses (in KB order, each once)."""
     found: dict[str, Entry] = {}
     for e in kb.entries:
-        for h in e.data.get("history") or ():
-            for term in h.get("terms", ()):
+        for h in e.history:
+            for term in h.terms:
                 if _distinctive(term) and re.search(r"(?<![\w./-])" + re.escape(term) + r"(?![\w/-])", question, re.I):
                     found.setdefault(e.id, e)
     return list(found.values())
@@ -96,7 +96,7 @@ class AnswerPipeline:
 
     def sources(self, retrieval: Retrieval) -> list[dict[str, Any]]:
         """The ranked sources of the contract's JSON (at least ``MIN_SOURCES`` unless the KB is smaller)."""
-        lang = retrieval.lang if retrieval.lang in ("en", "zh") else "en"
+        lang = languages.resolve(retrieval.lang)
         return [{"id": h.entry.id, "topic": h.entry.topic, "title": h.entry.title(lang),
                  "score": round(float(h.score), 4), "url": h.entry.url}
                 for h in retrieval.hits[: max(MIN_SOURCES, 5)]]
@@ -220,7 +220,7 @@ class AnswerPipeline:
             answers.append((part, ans))
         if len(answers) < 2:
             return None
-        marker = SOURCES_MARKER[out_lang]
+        marker = sources_marker(out_lang)
         sections, urls = [], []
         for part, ans in answers:
             body, _, tail = ans.answer.partition(marker)

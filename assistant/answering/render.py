@@ -1,6 +1,8 @@
-"""Jinja2 rendering of answer templates (``templates/<lang>/<name>.md.j2``).
+"""Jinja2 rendering of answer templates (``templates/<folder>/<name>.md.j2``).
 
-Templates are data: wording lives in files a writer can edit without touching code.
+Templates are data: wording lives in files a writer can edit without touching code. The folder of a
+language is its registry row's ``templates`` (``assistant.languages``); the few words the answer code
+needs outside a template (the sources heading, table labels) are in ``<folder>/strings.yaml``.
 """
 
 from __future__ import annotations
@@ -8,6 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from assistant import languages
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 
@@ -37,8 +41,9 @@ def _bytecode_cache(jinja2: Any) -> Any:
 
 
 def render(template_lang: str, name: str, /, **context: Any) -> str:
-    """Render ``templates/<lang>/<name>.md.j2`` and tidy blank lines."""
-    text = environment().get_template(f"{template_lang}/{name}.md.j2").render(**context)
+    """Render ``templates/<folder>/<name>.md.j2`` of language ``template_lang`` and tidy blank lines."""
+    folder = languages.get(template_lang).templates
+    text = environment().get_template(f"{folder}/{name}.md.j2").render(**context)
     lines = [ln.rstrip() for ln in text.splitlines()]
     out: list[str] = []
     for ln in lines:
@@ -46,3 +51,20 @@ def render(template_lang: str, name: str, /, **context: Any) -> str:
             continue
         out.append(ln)
     return "\n".join(out).strip() + "\n"
+
+
+@lru_cache(maxsize=8)
+def _strings(folder: str) -> dict[str, Any]:
+    from assistant.knowledge.yaml_cache import read_yaml
+
+    return read_yaml(TEMPLATE_DIR / folder / "strings.yaml")
+
+
+def strings(lang: str) -> dict[str, Any]:
+    """The answer code's words in ``lang`` (``templates/<folder>/strings.yaml``)."""
+    return _strings(languages.get(lang).templates)
+
+
+def sources_marker(lang: str) -> str:
+    """The heading of an answer's sources block in ``lang`` (``Sources:``)."""
+    return strings(lang)["sources_marker"]

@@ -23,7 +23,7 @@ def test_all_entries_all_intents_render(kb, lang):
     entries = kb.entries
     for i, entry in enumerate(entries):
         neighbour = entries[(i + 1) % len(entries)]
-        question = entry.data["questions"][lang][0]
+        question = entry.questions(lang)[0]
         for intent in INTENTS:
             comp = compose(question, lang, fake_retrieval([entry, neighbour], lang), kb, intent=intent)
             text = comp.answer
@@ -36,11 +36,11 @@ def test_all_entries_all_intents_render(kb, lang):
                 assert "https://" in text, (entry.id, intent)
             if intent == "definition":
                 assert words_before_sources(text, lang) <= DEFINITION_MAX_WORDS, (entry.id, lang)
-            if intent == "troubleshooting" and entry.data.get("steps"):
-                for step in entry.data["steps"]:
-                    assert step[lang] in text
-                    if step.get("cmd"):
-                        assert step["cmd"] in text
+            if intent == "troubleshooting" and entry.is_troubleshooting:
+                for step in entry.steps:
+                    assert step.text(lang) in text
+                    if step.cmd:
+                        assert step.cmd in text
             if intent == "comparison":
                 assert "|---|" in text, (entry.id, lang)
 
@@ -49,7 +49,7 @@ def test_facts_are_ranked_not_dumped(kb):
     entry = kb.by_id["service-clusterip"]
     comp = compose("can I change spec.clusterIP", "en", fake_retrieval([entry], "en"), kb, intent="yes-no")
     body = comp.answer
-    shown = [f["en"] for f in entry.facts if f["en"] in body]
+    shown = [f.text("en") for f in entry.facts if f.text("en") in body]
     assert 0 < len(shown) < len(entry.facts)
     assert "cannot be changed" in body.split("\n\n")[1]  # the matching fact leads a yes/no answer
 
