@@ -22,7 +22,7 @@ import hashlib
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -150,11 +150,19 @@ class Tokenizer:
                     out.extend(tok[i:i + 2] for i in range(len(tok) - 1))
         return out
 
+    def segmenter(self, name: str) -> Callable[[str], list[str]]:
+        """The segmenter a registry row names (``Language.segmenter``): ``words`` (stemmed words) or
+        ``jieba`` (this tokenizer's Chinese segmentation)."""
+        return {"words": english_tokens, "jieba": self.chinese_tokens}[name]
+
     def tokenize(self, text: str) -> list[str]:
-        """BM25 tokens of a text in either language (Chinese handled only when present)."""
+        """BM25 tokens of a text in any registered language: the words every text has (English terms
+        occur in all of them), plus the segmentation of each registered language whose script the text
+        contains (Chinese handled only when present)."""
         tokens = english_tokens(text)
-        if has_cjk(text):
-            tokens += self.chinese_tokens(text)
+        for lang in languages.LANGUAGES:
+            if lang.segmenter != "words" and lang.detects(text):
+                tokens += self.segmenter(lang.segmenter)(text)
         return tokens
 
     __call__ = tokenize
@@ -167,3 +175,10 @@ def tokenize(text: str) -> list[str]:
     """Tokens with no user words and jieba's full dictionary: for callers without a KB (tests, tools).
     Anything compared with KB tokens must use the KB's tokenizer (``knowledge_tokenizer``)."""
     return _PLAIN.tokenize(text)
+
+
+def plain_tokenizer(lang: str) -> Callable[[str], list[str]]:
+    """How to tokenise a text known to be in ``lang``, without KB user words: a language whose registry
+    row segments by ``words`` gets the words alone; one with a segmenter of its own (``jieba``) gets the
+    full ``tokenize`` (its segmentation plus the English terms mixed in)."""
+    return english_tokens if languages.get(lang).segmenter == "words" else tokenize
