@@ -18,6 +18,7 @@ import re
 import unicodedata
 from typing import Any
 
+from assistant import languages
 from assistant.diagnosis.clues import REPORT_CLUES, ClueHit, reports_failure
 from assistant.diagnosis.compose import compose_diagnosis
 from assistant.diagnosis.diagnose import Diagnosis, diagnoser_for
@@ -83,7 +84,7 @@ def rerank_sources(assistant: Any, d: Diagnosis, text: str, lang: str, mode: str
                 boosted[rid] += RELATED_BOOST * share / (1 + pos)
     lead = lead_entry(d, kb)
     order = sorted(boosted, key=lambda i: (i != lead, -boosted[i], i))[:max(SOURCE_COUNT, 3)]
-    out_lang = lang if lang in ("en", "zh") else "en"
+    out_lang = languages.resolve(lang)
     return [{"id": i, "topic": kb.by_id[i].topic, "title": kb.by_id[i].title(out_lang),
              "score": round(boosted[i], 4), "url": kb.by_id[i].url} for i in order]
 
@@ -124,7 +125,7 @@ def _apply(assistant: Any, answer: Any, d: Diagnosis, text: str, *, out_lang: st
 
 def _attach(answer: Any, d: Diagnosis) -> None:
     answer.extra["clues"] = [h.to_dict() for h in d.clues]
-    lang = d.lang if d.lang in ("en", "zh") else "en"
+    lang = languages.resolve(d.lang)
     answer.extra["causes"] = [{"id": r.id, "score": round(r.score, 4), "title": r.cause.title(lang)}
                               for r in d.live[:5]]
     if d.narrowing is not None:

@@ -18,9 +18,10 @@ from typing import Any
 
 import hashlib
 
+from assistant import languages
 from assistant.errors import KBError
 from assistant.knowledge.loader import (
-    TOPIC_IDS, KnowledgeBase, remember_validated, schema_errors, validated_digests,
+    TOPIC_IDS, KnowledgeBase, every_language, remember_validated, schema_errors, validated_digests,
 )
 from assistant.knowledge.yaml_cache import YAMLDataError, parse_yaml
 
@@ -79,8 +80,21 @@ class Cause:
         """A bilingual text field (title, summary, fix) in ``lang``."""
         return self.data[name][lang]
 
-    def title(self, lang: str = "en") -> str:
+    def title(self, lang: str = languages.DEFAULT) -> str:
         return self.data["title"][lang]
+
+    def symptoms(self, lang: str) -> tuple[str, ...]:
+        """How an engineer would describe the failure, in ``lang`` (matched against questions)."""
+        return tuple(self.data["symptoms"][lang])
+
+    @property
+    def check_cmd(self) -> str:
+        """The one command that tells this cause apart."""
+        return self.data["check"]["cmd"]
+
+    def check_read(self, lang: str) -> str:
+        """How to read the check command's output, in ``lang``."""
+        return self.data["check"]["read"][lang]
 
     @property
     def signatures(self) -> list[str]:
@@ -152,9 +166,26 @@ class Catalog:
         return out
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
+def _schema_for(name: str, langs: tuple[str, ...]) -> dict[str, Any]:
+    return every_language(json.loads((HERE / name).read_text(encoding="utf-8")))
+
+
 def _schema(name: str) -> dict[str, Any]:
-    return json.loads((HERE / name).read_text(encoding="utf-8"))
+    """The schema file ``name`` with every registered language required wherever it requires ``en``
+    (the file spells out ``en`` and ``zh``; ``knowledge.loader.every_language`` adds the rest)."""
+    return _schema_for(name, languages.codes())
+
+
+@lru_cache(maxsize=8)
+def _schema_key(name: str, langs: tuple[str, ...]) -> bytes:
+    """What a validated digest is keyed by: the schema file's bytes, plus the registered languages
+    when they make the schema differ from the file (a cached pass for two languages must not skip
+    validation for three)."""
+    raw = (HERE / name).read_bytes()
+    if _schema_for(name, langs) != json.loads(raw):
+        raw += json.dumps(langs).encode()
+    return raw
 
 
 def _schema_errors(data: Any, schema_name: str) -> list[str]:
@@ -179,7 +210,7 @@ def _checked(data: Any, raw: bytes, schema_name: str) -> tuple[list[str], bool]:
     known to pass."""
     if "known" not in _VALIDATION:
         _VALIDATION["known"], _VALIDATION["new"] = validated_digests(), []
-    digest = hashlib.sha256((HERE / schema_name).read_bytes() + b"\0" + raw).hexdigest()[:32]
+    digest = hashlib.sha256(_schema_key(schema_name, languages.codes()) + b"\0" + raw).hexdigest()[:32]
     if digest in _VALIDATION["known"]:
         return [], True
     errors = _schema_errors(data, schema_name)

@@ -78,9 +78,10 @@ def run(source: str, *, fmt: str = "text", lang: str = "auto", stdin: IO | None 
         stdout.write(_json_safe(json.dumps(d.to_dict(answer), ensure_ascii=False, indent=2)) + "\n")
     else:
         if not d.confident:
-            note = {"en": "(Weak evidence: nothing in the text points clearly to one cause; these are the closest.)\n\n",
-                    "zh": "（证据不足：文本里没有明确指向某个原因的线索，以下是最接近的几个。）\n\n"}[out_lang if out_lang in ("en", "zh") else "en"]
-            stdout.write(note)
+            from assistant import languages
+            from assistant.diagnosis.wording import strings
+
+            stdout.write(strings(languages.resolve(out_lang))["weak_evidence"] + "\n\n")
         stdout.write(answer.rstrip() + "\n")
     stdout.flush()
     return 0

@@ -13,8 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from assistant import languages
 from assistant.diagnosis.diagnose import Diagnosis
 from assistant.diagnosis.ranking import RULED_OUT_FACTOR
+from assistant.diagnosis.wording import strings
 from assistant.knowledge.loader import KnowledgeBase
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
@@ -25,7 +27,6 @@ EXCLUDED_MIN_RAW = 1.0
 """A ruled-out cause is worth mentioning only if it would otherwise have been a candidate."""
 SILENT_CLUES = {"obs-failure-reported"}
 """Clues that only tell a symptom report from a question; repeating them to the asker says nothing."""
-SOURCES_MARKER = {"en": "Sources:", "zh": "参考文档："}
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +42,7 @@ def _environment():
 
 
 def render(lang: str, name: str, /, **context: Any) -> str:
-    text = _environment().get_template(f"{lang}/{name}.md.j2").render(**context)
+    text = _environment().get_template(f"{languages.get(lang).templates}/{name}.md.j2").render(**context)
     out: list[str] = []
     for ln in (line.rstrip() for line in text.splitlines()):
         if not ln and out and not out[-1]:
@@ -92,7 +93,7 @@ def _label(diagnosis: Diagnosis, catalog, cid: str, lang: str) -> str:
 def compose_diagnosis(diagnosis: Diagnosis, catalog, kb: KnowledgeBase | None = None, lang: str | None = None) -> str:
     """The answer text for ``diagnosis`` in ``lang`` (default: the text's language)."""
     lang = lang or diagnosis.lang
-    lang = lang if lang in ("en", "zh") else "en"
+    lang = languages.resolve(lang)
     reported = []
     for h in diagnosis.clues:
         if h.id in SILENT_CLUES:
@@ -114,14 +115,14 @@ def compose_diagnosis(diagnosis: Diagnosis, catalog, kb: KnowledgeBase | None = 
         return ""
     c = top.cause
     top_ctx = {"title": code_placeholders(c.title(lang)), "summary": code_placeholders(c.text("summary", lang)),
-               "cmd": c.data["check"]["cmd"], "read": code_placeholders(c.data["check"]["read"][lang]),
+               "cmd": c.check_cmd, "read": code_placeholders(c.check_read(lang)),
                "fix": code_placeholders(c.text("fix", lang)), "id": c.id,
                "why": [_label(diagnosis, catalog, e, lang) for e in top.evidence]}
     nexts = []
     for r in diagnosis.live[1:1 + NEXT_CANDIDATES]:
         if not r.evidence and r.score < NEXT_MIN_SCORE:
             break  # a candidate must rest on a clue or hold a real share of the belief
-        nexts.append({"title": code_placeholders(r.cause.title(lang)), "cmd": r.cause.data["check"]["cmd"],
+        nexts.append({"title": code_placeholders(r.cause.title(lang)), "cmd": r.cause.check_cmd,
                       "fix": code_placeholders(_first_sentence(r.cause.text("fix", lang))), "id": r.id, "cause": r.cause})
     related = []
     seen: set[str] = set()
@@ -141,4 +142,4 @@ def compose_diagnosis(diagnosis: Diagnosis, catalog, kb: KnowledgeBase | None = 
                      "choices": [ch.label[lang] for ch in diagnosis.narrowing.choices]}
     return render(lang, "diagnosis", reported=reported, pasted=[p.label[lang] for p in diagnosis.pasted],
                   excluded=excluded, top=top_ctx, next=nexts, narrowing=narrowing, related=related[:4],
-                  sources=sources[:4], marker=SOURCES_MARKER[lang])
+                  sources=sources[:4], marker=strings(lang)["sources_marker"])

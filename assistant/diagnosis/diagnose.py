@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant import languages
 from assistant.diagnosis import narrowing as narrowing_mod
 from assistant.diagnosis.catalog import Catalog, Narrowing, cached_catalog
 from assistant.diagnosis.clues import ClueHit, extract_clues, merge
@@ -66,21 +67,21 @@ class Diagnosis:
 
     def to_dict(self, answer: str = "", k: int = TOP_K) -> dict[str, Any]:
         """The contract's ``diagnose --format json`` object."""
-        lang = self.lang if self.lang in ("en", "zh") else "en"
+        lang = languages.resolve(self.lang)
         causes = []
         shown = self.live[:k] + [r for r in self.ranked if r.ruled_out_by and r.evidence][:3]
         for r in shown:
             c = r.cause
             causes.append({
                 "id": c.id, "title": c.title(lang), "score": round(r.score, 4), "topic": c.topic,
-                "check": c.data["check"]["cmd"], "fix": c.text("fix", lang), "evidence": r.evidence,
+                "check": c.check_cmd, "fix": c.text("fix", lang), "evidence": r.evidence,
                 "ruled_out_by": r.ruled_out_by, "sources": c.sources,
             })
         out: dict[str, Any] = {
             "clues": [h.to_dict() for h in self.clues],
             "pasted": [p.id for p in self.pasted],
             "causes": causes,
-            "checks": [{"cause": r.id, "cmd": r.cause.data["check"]["cmd"]} for r in self.live[:3]],
+            "checks": [{"cause": r.id, "cmd": r.cause.check_cmd} for r in self.live[:3]],
             "answer": answer,
         }
         if self.narrowing is not None:

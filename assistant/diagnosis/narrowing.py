@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from assistant import languages
 from assistant.diagnosis.catalog import Catalog, Cause, Choice, Narrowing
 from assistant.diagnosis.ranking import RankedCause
 
@@ -71,7 +72,7 @@ def read_choice(question: Narrowing, reply: str, lang: str) -> Choice | None:
         return None
     best: tuple[float, Choice] | None = None
     for ch in question.choices:
-        for label in (ch.label["en"], ch.label["zh"]):
+        for label in (ch.label[code] for code in languages.codes()):
             lab = re.sub(r"[`*]", "", label.lower())
             ratio = difflib.SequenceMatcher(None, text, lab).ratio()
             head = re.split(r"[:：]", lab, maxsplit=1)[0].strip()

@@ -13,41 +13,27 @@ import re
 from dataclasses import dataclass
 
 from assistant.diagnosis.clues import ClueHit
+from assistant.diagnosis.wording import every_language
 
-# kind id -> (label en, label zh, recognising regex)
-KINDS: dict[str, tuple[str, str, re.Pattern[str]]] = {
-    "describe-service": ("`kubectl describe svc` output", "`kubectl describe svc` 输出",
-                         re.compile(r"^Name:\s+\S+[\s\S]*^(Selector|Type|IPs?|Endpoints):", re.M)),
-    "describe-pod": ("`kubectl describe pod` output", "`kubectl describe pod` 输出",
-                     re.compile(r"^(Containers|Conditions|Node):\s*$|^Status:\s+(Running|Pending|Failed)", re.M)),
-    "describe-endpoints": ("`kubectl describe endpoints` output", "`kubectl describe endpoints` 输出",
-                           re.compile(r"^Subsets:\s*$|^\s+(NotReadyAddresses|Addresses):", re.M)),
-    "get-services": ("a `kubectl get svc` table", "`kubectl get svc` 表格",
-                     re.compile(r"^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)", re.M)),
-    "get-endpoints": ("a `kubectl get endpoints` table", "`kubectl get endpoints` 表格",
-                      re.compile(r"^NAME\s+ENDPOINTS\s+AGE", re.M)),
-    "get-endpointslices": ("a `kubectl get endpointslices` table", "`kubectl get endpointslices` 表格",
-                           re.compile(r"^NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS", re.M)),
-    "get-pods": ("a `kubectl get pods` table", "`kubectl get pods` 表格",
-                 re.compile(r"^(NAMESPACE\s+)?NAME\s+READY\s+STATUS\s+RESTARTS", re.M)),
-    "get-nodes": ("a `kubectl get nodes` table", "`kubectl get nodes` 表格",
-                  re.compile(r"^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION", re.M)),
-    "events": ("Kubernetes events", "Kubernetes 事件",
-               re.compile(r"^\s*(Type\s+Reason\s+Age|LAST SEEN\s+TYPE\s+REASON)", re.M)),
-    "nslookup": ("`nslookup` output", "`nslookup` 输出",
-                 re.compile(r"^(Server|Address( 1)?):\s+\S+|\*\* server can't find|;; connection timed out", re.M)),
-    "dig": ("`dig` output", "`dig` 输出", re.compile(r"^; <<>> DiG|;; ->>HEADER<<-|;; ANSWER SECTION", re.M)),
-    "curl": ("`curl` output", "`curl` 输出",
-             re.compile(r"^\*\s+(Trying|Connected to|connect to|Failed to connect)|^curl: \(\d+\)|^[<>] (GET|HTTP/)", re.M)),
-    "envoy-access-log": ("Envoy access-log lines", "Envoy 访问日志",
-                         re.compile(r'^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] "[A-Z]+ \S+ HTTP/[\d.]+" \d{3} [A-Z,-]+', re.M)),
-    "coredns-log": ("CoreDNS log lines", "CoreDNS 日志",
-                    re.compile(r"^\[(INFO|ERROR|FATAL|WARNING)\] plugin/|CoreDNS-\d+\.\d+", re.M)),
-    "kube-proxy-log": ("kube-proxy log lines", "kube-proxy 日志",
-                       re.compile(r"^[IEWF]\d{4} [\d:.]+\s+\d+ (proxier|server|server_others|iptables|ipvs)[\w_]*\.go", re.M)),
-    "klog": ("component log lines", "组件日志", re.compile(r"^[IEWF]\d{4} [\d:.]+\s+\d+ [\w_]+\.go:\d+\]", re.M)),
-    "app-log-dial": ("application log lines with a dial error", "带 dial 错误的应用日志",
-                     re.compile(r"dial (tcp|udp)( \S+)?: (lookup|i/o|connect)", re.M)),
+# kind id -> recognising regex (what each kind is called, per language: templates/<lang>/strings.yaml "pasted")
+KINDS: dict[str, re.Pattern[str]] = {
+    "describe-service": re.compile(r"^Name:\s+\S+[\s\S]*^(Selector|Type|IPs?|Endpoints):", re.M),
+    "describe-pod": re.compile(r"^(Containers|Conditions|Node):\s*$|^Status:\s+(Running|Pending|Failed)", re.M),
+    "describe-endpoints": re.compile(r"^Subsets:\s*$|^\s+(NotReadyAddresses|Addresses):", re.M),
+    "get-services": re.compile(r"^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)", re.M),
+    "get-endpoints": re.compile(r"^NAME\s+ENDPOINTS\s+AGE", re.M),
+    "get-endpointslices": re.compile(r"^NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS", re.M),
+    "get-pods": re.compile(r"^(NAMESPACE\s+)?NAME\s+READY\s+STATUS\s+RESTARTS", re.M),
+    "get-nodes": re.compile(r"^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION", re.M),
+    "events": re.compile(r"^\s*(Type\s+Reason\s+Age|LAST SEEN\s+TYPE\s+REASON)", re.M),
+    "nslookup": re.compile(r"^(Server|Address( 1)?):\s+\S+|\*\* server can't find|;; connection timed out", re.M),
+    "dig": re.compile(r"^; <<>> DiG|;; ->>HEADER<<-|;; ANSWER SECTION", re.M),
+    "curl": re.compile(r"^\*\s+(Trying|Connected to|connect to|Failed to connect)|^curl: \(\d+\)|^[<>] (GET|HTTP/)", re.M),
+    "envoy-access-log": re.compile(r'^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] "[A-Z]+ \S+ HTTP/[\d.]+" \d{3} [A-Z,-]+', re.M),
+    "coredns-log": re.compile(r"^\[(INFO|ERROR|FATAL|WARNING)\] plugin/|CoreDNS-\d+\.\d+", re.M),
+    "kube-proxy-log": re.compile(r"^[IEWF]\d{4} [\d:.]+\s+\d+ (proxier|server|server_others|iptables|ipvs)[\w_]*\.go", re.M),
+    "klog": re.compile(r"^[IEWF]\d{4} [\d:.]+\s+\d+ [\w_]+\.go:\d+\]", re.M),
+    "app-log-dial": re.compile(r"dial (tcp|udp)( \S+)?: (lookup|i/o|connect)", re.M),
 }
 
 _ENVOY_LINE = re.compile(r'"(?:[A-Z]+) \S+ HTTP/[\d.]+" (\d{3}) ([A-Z]+(?:,[A-Z]+)*|-)')
@@ -71,11 +57,11 @@ class PastedKind:
 def recognise(text: str) -> list[PastedKind]:
     """The kinds of command output found in ``text`` (empty for a plain question)."""
     found = []
-    for kind, (en, zh, rx) in KINDS.items():
+    for kind, rx in KINDS.items():
         if rx.search(text):
             if kind == "klog" and any(k.id == "kube-proxy-log" for k in found):
                 continue
-            found.append(PastedKind(kind, {"en": en, "zh": zh}))
+            found.append(PastedKind(kind, every_language("pasted", kind)))
     return found
 
 

@@ -8,6 +8,7 @@ adds that choice's clues and ranks again. Anything else is a new question.
 
 from __future__ import annotations
 
+from assistant import languages
 from assistant.diagnosis.catalog import Narrowing
 from assistant.diagnosis.clues import ClueHit
 from assistant.diagnosis.diagnose import Diagnoser, Diagnosis
@@ -35,7 +36,7 @@ class DiagnosisSession:
     def is_reply(self, text: str) -> bool:
         """Whether ``text`` answers the pending narrowing question."""
         q = self.pending
-        return q is not None and read_choice(q, text, self.current.lang if self.current else "en") is not None
+        return q is not None and read_choice(q, text, self.current.lang if self.current else languages.DEFAULT) is not None
 
     def answer(self, text: str) -> Diagnosis | None:
         """Apply a reply to the pending question: the refined diagnosis, or None if ``text`` picks no choice."""
@@ -46,7 +47,7 @@ class DiagnosisSession:
         if choice is None:
             return None
         kinds = {c.id: c.kind for c in self.diagnoser.catalog.clues}
-        label = choice.label[self.current.lang if self.current.lang in ("en", "zh") else "en"]
+        label = choice.label[languages.resolve(self.current.lang)]
         hits = [ClueHit(cid, kinds.get(cid, "observation"), label, origin="answer") for cid in choice.clues]
         self.current = self.diagnoser.refine(self.current, hits)
         return self.current

@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from assistant import languages
 from assistant.diagnosis.catalog import Catalog, Cause
-from assistant.retrieval.text import english_tokens, tokenize
+from assistant.retrieval.text import plain_tokenizer
 
 BM25_K1, BM25_B = 1.2, 0.75
 MAX_QUERY_CHARS = 2000
@@ -30,14 +31,16 @@ def _first_sentence(text: str) -> str:
 
 
 def english_phrases(cause: Cause) -> list[str]:
-    """The English texts a question is compared with."""
-    return [cause.title("en"), *cause.data["symptoms"]["en"], _first_sentence(cause.text("summary", "en"))]
+    """The English (fallback-language) texts a question is compared with."""
+    en = languages.DEFAULT
+    return [cause.title(en), *cause.symptoms(en), _first_sentence(cause.text("summary", en))]
 
 
 def _doc(cause: Cause, lang: str) -> str:
-    parts = [cause.title("en"), *cause.data["symptoms"]["en"], cause.text("summary", "en")]
-    if lang == "zh":
-        parts += [cause.title("zh"), *cause.data["symptoms"]["zh"], cause.text("summary", "zh")]
+    """A cause's text for BM25 in ``lang``: the English one, plus ``lang``'s own (questions in any
+    language mix in English terms)."""
+    langs = (languages.DEFAULT,) if lang == languages.DEFAULT else (languages.DEFAULT, lang)
+    parts = [p for code in langs for p in (cause.title(code), *cause.symptoms(code), cause.text("summary", code))]
     return " \n".join(parts)
 
 
@@ -79,11 +82,11 @@ class SymptomMatcher:
     # -- lexical ---------------------------------------------------------------------------------
     def lexical(self, text: str, lang: str) -> np.ndarray:
         """BM25 of ``text`` against each cause's phrases (raw scores)."""
-        key = "zh" if lang == "zh" else "en"
+        key = languages.resolve(lang)
+        tok = plain_tokenizer(key)
         if key not in self._bm25:
-            tok = tokenize if key == "zh" else english_tokens
             self._bm25[key] = _BM25([tok(_doc(c, key)) for c in self.catalog.causes])
-        q = tokenize(text) if key == "zh" else english_tokens(text)
+        q = tok(text)
         return self._bm25[key].scores(q)
 
     # -- dense -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from assistant import languages
 from assistant.diagnosis.catalog import load_catalog
 from assistant.errors import KBError
 
@@ -41,8 +42,20 @@ def test_cause_texts_are_bilingual(catalog):
     for cause in catalog.causes:
         for field in ("title", "summary", "fix"):
             assert CJK.search(cause.text(field, "zh")), (cause.path, field)
-        assert CJK.search(cause.data["check"]["read"]["zh"]), cause.path
-        assert len(cause.data["symptoms"]["en"]) >= 3 and len(cause.data["symptoms"]["zh"]) >= 3
+        assert CJK.search(cause.check_read("zh")), cause.path
+        assert len(cause.symptoms("en")) >= 3 and len(cause.symptoms("zh")) >= 3
+
+
+def test_every_pasted_output_kind_is_named_in_every_language():
+    """A kind of pasted output without a name in some language's ``strings.yaml`` would fail at the
+    first paste of it; here it fails at once, naming the language and the kind."""
+    from assistant.diagnosis.pasted import KINDS
+    from assistant.diagnosis.wording import strings
+
+    for code in languages.codes():
+        names = strings(code)["pasted"]
+        assert set(names) == set(KINDS), (code, set(names) ^ set(KINDS))
+        assert all(isinstance(v, str) and v.strip() for v in names.values()), code
 
 
 def test_the_engine_owns_the_plan_dns_and_service_causes(catalog):
@@ -67,7 +80,7 @@ def test_symptom_phrases_do_not_copy_eval_questions(catalog):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if isinstance(data, list):
             questions += [str(q.get("question", "")) for q in data if isinstance(q, dict)]
-    phrases = [phrase for cause in catalog.causes for lang in ("en", "zh") for phrase in cause.data["symptoms"][lang]]
+    phrases = [phrase for cause in catalog.causes for lang in languages.codes() for phrase in cause.symptoms(lang)]
     assert len(phrases) > 500 and len(questions) > 500
     assert near_copies(phrases, questions) == []
 
