@@ -8,7 +8,13 @@ picture (a ``rich.table.Table``; Textual's ``Static`` can show it).
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+import yaml
+
+from assistant import languages
 
 from .catalog import SEVERITIES
 from .pairs import fold_pairs, namespace_of
@@ -19,8 +25,26 @@ __all__ = ["render_markdown", "reach_matrix", "MATRIX_MAX"]
 MATRIX_MAX = 24
 """Rows and columns the Rich matrix shows at most (a terminal is not wider)."""
 
-_ZH = {"Errors": "错误", "Warnings": "警告", "Info": "提示", "hint": "建议", "Skipped": "已跳过",
-       "DNS names": "DNS 名称", "Reachability": "连通性", "more": "条未显示（完整内容：--format json）"}
+STRINGS_PATH = Path(__file__).with_name("chat_strings.yaml")
+SECTION_KINDS = {"Errors": "error", "Warnings": "warning", "Info": "info", "Reachability": "reach"}
+"""The ``### `` headings of the Markdown (by their English word) and the kind of section each opens."""
+
+
+@lru_cache(maxsize=1)
+def _strings() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(STRINGS_PATH.read_text(encoding="utf-8"))
+
+
+def word(text: str, lang: str) -> str:
+    """The Markdown's word ``text`` (its English form) in ``lang``; English if the language lacks it."""
+    table = _strings()
+    return table.get(lang, {}).get(text) or table[languages.DEFAULT].get(text, text)
+
+
+def section_heading_kinds() -> dict[str, str]:
+    """Every language's ``### `` heading word -> its section kind (``error``, ``warning``, ``info``,
+    ``reach``): how a reader of the Markdown tells the sections apart whatever its language."""
+    return {word(text, code): kind for code in languages.codes() for text, kind in SECTION_KINDS.items()}
 
 
 def _md(text: str) -> str:
@@ -35,19 +59,18 @@ def _code(text: str) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
-def render_markdown(report: Any, *, lang: str = "en", reach_filter: ReachFilter | None = None,
+def render_markdown(report: Any, *, lang: str = languages.DEFAULT, reach_filter: ReachFilter | None = None,
                     limits: RowLimits | None = None) -> str:
     """The report as Markdown: findings by severity and rule, skipped, DNS, and the reach summary + rows."""
     view = build_view(report, lang=lang, reach_filter=reach_filter, limits=limits)
-    zh = lang == "zh"
 
     def t(text: str) -> str:
-        return _ZH.get(text, text) if zh else text
+        return word(text, lang)
 
     def more(hidden: int) -> list[str]:
         if not hidden:
             return []
-        return [f"- … {hidden:,} {t('more')}" if zh else f"- … {hidden:,} more (all of them: `--format json`)"]
+        return [f"- … {hidden:,} {t('more')}"]
 
     out = [f"**{_md(view.summary)}**"]
     for severity in SEVERITIES:
