@@ -64,7 +64,8 @@ def _compile(patterns: list[str]) -> _LazyPatterns:
 
 @lru_cache(maxsize=1)
 def rules() -> dict[str, Any]:
-    """The parsed and compiled ``intents.yaml``."""
+    """The parsed and compiled ``intents.yaml``. A registered language with no patterns of its own in
+    the file is read with the fallback language's (English) patterns only."""
     raw = read_yaml(RULES_PATH)
     order = raw["order"]
     codes = languages.codes()
@@ -73,7 +74,7 @@ def rules() -> dict[str, Any]:
         "default": raw["default"],
         "intents": {name: {lang: _compile(pats) for lang, pats in by_lang.items()}
                     for name, by_lang in raw["intents"].items()},
-        "followup": {lang: _compile(raw["followup"][lang]) for lang in codes},
+        "followup": {lang: _compile(raw["followup"].get(lang, [])) for lang in codes},
         "followup_max_tokens": int(raw["followup"]["max_tokens"]),
         "computed": {name: {lang: _compile(pats) for lang, pats in by_lang.items()}
                      for name, by_lang in raw["computed"].items()},
@@ -138,7 +139,7 @@ def split_parts(question: str, lang: str) -> list[str]:
     r = rules()
     pats: list[re.Pattern[str]] = []
     for lg in _langs(lang):
-        pats = pats + r["multipart"][lg]
+        pats = [*pats, *r["multipart"].get(lg, ())]
     bounds: set[int] = set()
     cuts: list[tuple[int, int]] = []
     for p in pats:
@@ -161,7 +162,7 @@ def split_parts(question: str, lang: str) -> list[str]:
             continue
         part = f"{carry} {part}".strip() if carry else part
         carry = ""
-        if not any(p.search(part) for lg in _langs(lang) for p in r["asks"][lg]):
+        if not any(p.search(part) for lg in _langs(lang) for p in r["asks"].get(lg, ())):
             carry = part
         elif merged and _size(part) < r["multipart_min_words"]:
             merged[-1] = f"{merged[-1]} {part}"
@@ -183,4 +184,4 @@ def is_followup(question: str, lang: str) -> bool:
     size = sum(1 for w in words if w.isascii()) + sum(1 for w in words if not w.isascii()) / 2
     if size > r["followup_max_tokens"]:
         return False
-    return any(p.search(question) for lg in _langs(lang) for p in r["followup"][lg])
+    return any(p.search(question) for lg in _langs(lang) for p in r["followup"].get(lg, ()))
