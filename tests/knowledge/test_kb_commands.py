@@ -22,7 +22,7 @@ from functools import lru_cache
 import pytest
 import yaml
 
-from assistant.knowledge.loader import COMMAND_NEEDS
+from assistant.knowledge.loader import COMMAND_NEEDS, Command, Step
 
 KUBECTL = shutil.which("kubectl")
 CLUSTER_CLIS = {"kubectl", "istioctl", "calicoctl", "hubble", "minikube"}
@@ -42,8 +42,9 @@ NETWORK_TOOLS = set().union(*IMAGE_TOOLS.values()) - {"hostname"}
 PUBLIC_TLDS = {"com", "org", "net", "io", "dev", "example"}
 
 
-def _commands(entry) -> list[dict]:
-    return [c for c in entry.data["commands"]] + [s for s in entry.data.get("steps", []) if s.get("cmd")]
+def _commands(entry) -> list[Command | Step]:
+    """The entry's commands and the steps that run one (both have ``cmd`` and ``needs``)."""
+    return [*entry.commands, *(s for s in entry.steps if s.cmd)]
 
 
 def _segments(cmd: str) -> list[list[str]]:
@@ -71,7 +72,7 @@ def _split_double_dash(tokens: list[str]) -> tuple[list[str], list[str]]:
 def _example_images(entry) -> dict[str, dict[str, str]]:
     """Pod and workload names of the entry's example (``web``, ``deploy/web``) -> {container: image}."""
     images: dict[str, dict[str, str]] = {}
-    for doc in yaml.safe_load_all(entry.data.get("example") or ""):
+    for doc in yaml.safe_load_all(entry.example or ""):
         if not isinstance(doc, dict):
             continue
         spec = doc.get("spec") or {}
@@ -137,18 +138,18 @@ def _tool_problems(entry) -> list[str]:
     problems = []
     started_images = set()
     for c in _commands(entry):
-        for seg in _segments(c["cmd"]):
+        for seg in _segments(c.cmd):
             if seg[0] == "kubectl" and _flag_value(seg, "--image"):
                 started_images.add(_repo(_flag_value(seg, "--image")))
     for c in _commands(entry):
-        cmd = c["cmd"]
+        cmd = c.cmd
         for seg in _segments(cmd):
             if seg[0] == "kubectl":
                 args, inner = _split_double_dash(seg[1:])
                 if not inner:
                     continue
                 tool, image = inner[0], _container_image(entry, args)
-            elif c.get("needs") == "pod":
+            elif c.needs == "pod":
                 tool, inner = seg[0], seg
                 image = next((i for i in started_images if tool in IMAGE_TOOLS.get(i, set())), None)
             else:
@@ -173,7 +174,7 @@ def _tool_problems(entry) -> list[str]:
 
 
 def test_every_command_says_what_it_needs(kb):
-    missing = [f"{e.id}: `{c['cmd']}`" for e in kb.entries for c in _commands(e) if c.get("needs") not in COMMAND_NEEDS]
+    missing = [f"{e.id}: `{c.cmd}`" for e in kb.entries for c in _commands(e) if c.needs not in COMMAND_NEEDS]
     assert not missing, "commands without `needs:`\n" + "\n".join(missing)
 
 
@@ -181,9 +182,9 @@ def test_cluster_commands_are_cluster_clients(kb):
     wrong = []
     for e in kb.entries:
         for c in _commands(e):
-            first = _segments(c["cmd"])[0][0]
-            if (first in CLUSTER_CLIS) != (c["needs"] in ("cluster", "none")):
-                wrong.append(f"{e.id}: `{c['cmd']}` is marked needs: {c['needs']}")
+            first = _segments(c.cmd)[0][0]
+            if (first in CLUSTER_CLIS) != (c.needs in ("cluster", "none")):
+                wrong.append(f"{e.id}: `{c.cmd}` is marked needs: {c['needs']}")
     assert not wrong, "\n".join(wrong)
 
 
@@ -259,9 +260,9 @@ def _kubectl_segments(kb) -> list[tuple[str, str, list[str]]]:
     out = []
     for e in kb.entries:
         for c in _commands(e):
-            for seg in _segments(c["cmd"]):
+            for seg in _segments(c.cmd):
                 if seg[0] == "kubectl":
-                    out.append((e.id, c["cmd"], _split_double_dash(seg[1:])[0]))
+                    out.append((e.id, c.cmd, _split_double_dash(seg[1:])[0]))
     return out
 
 
@@ -289,14 +290,14 @@ def test_offline_commands_run_with_client_dry_run(kb):
     failures = []
     for e in kb.entries:
         for c in _commands(e):
-            if c["needs"] != "none":
+            if c.needs != "none":
                 continue
-            args = _split_double_dash(_segments(c["cmd"])[0][1:])[0]
+            args = _split_double_dash(_segments(c.cmd)[0][1:])[0]
             if not any(a.startswith("--dry-run") for a in args):
-                failures.append(f"{e.id}: `{c['cmd']}` is marked needs: none but has no --dry-run=client")
+                failures.append(f"{e.id}: `{c.cmd}` is marked needs: none but has no --dry-run=client")
                 continue
             proc = subprocess.run([KUBECTL, *args], capture_output=True, text=True, timeout=30,
                                   env={"PATH": "/usr/bin:/bin", "KUBECONFIG": "/nonexistent"})
             if proc.returncode != 0:
-                failures.append(f"{e.id}: `{c['cmd']}`: {proc.stderr.strip()[:200]}")
+                failures.append(f"{e.id}: `{c.cmd}`: {proc.stderr.strip()[:200]}")
     assert not failures, "\n".join(failures)
