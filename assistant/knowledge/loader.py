@@ -8,7 +8,7 @@ Every bilingual text must be given in each language of :mod:`assistant.languages
 spells out ``en`` and ``zh`` once, and the loader requires every registered language wherever the file
 requires ``en``. Code reads entries through ``Entry``'s typed accessors (``entry.summary(lang)``,
 ``entry.commands``, ``entry.steps``...); ``Entry.data`` stays the validated mapping (for hashing, and for
-the sites not converted yet).
+code that walks every text of an entry).
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ class LocalText:
         return self.texts[lang]
 
     def __getitem__(self, lang: str) -> str:
-        """``fact[lang]``, as the raw ``{en, zh}`` mapping was read (``answering/compose.py`` still does)."""
+        """``fact[lang]``, as the raw mapping was read (``fact.text(lang)`` says the same)."""
         return self.texts[lang]
 
 
