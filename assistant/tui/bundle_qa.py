@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from assistant import languages
+from assistant.tui.i18n import t
 from assistant.tui.render import code, md_escape
 
 REACH_WORDS = ("reach", "connect", "talk to", "access", "call", "traffic", "blocked", "allowed", "denied",
@@ -54,7 +56,7 @@ def _has(question: str, words: tuple[str, ...]) -> bool:
     return any(w in q for w in words)
 
 
-def answer_about_bundle(question: str, report: dict[str, Any] | None, *, lang: str = "en") -> str | None:
+def answer_about_bundle(question: str, report: dict[str, Any] | None, *, lang: str = languages.DEFAULT) -> str | None:
     """Markdown answering ``question`` from ``report``, or None when it is not about the bundle."""
     if not report:
         return None
@@ -62,57 +64,46 @@ def answer_about_bundle(question: str, report: dict[str, Any] | None, *, lang: s
     mentioned = _mentioned(question, names)
     if not mentioned:
         return None
-    zh = lang == "zh"
     if len(mentioned) >= 2 and _has(question, REACH_WORDS):
-        return _reach_answer(report, names, mentioned[0], mentioned[1], zh)
+        return _reach_answer(report, names, mentioned[0], mentioned[1], lang)
     if _has(question, ENV_WORDS):
-        return _env_answer(report, names, mentioned[0], zh)
+        return _env_answer(report, names, mentioned[0], lang)
     if _has(question, DNS_WORDS):
-        return _dns_answer(report, mentioned[0], zh)
+        return _dns_answer(report, mentioned[0], lang)
     return None
 
 
-def _reach_answer(report: dict[str, Any], names: dict[str, set[str]], src: str, dst: str, zh: bool) -> str:
+def _reach_answer(report: dict[str, Any], names: dict[str, set[str]], src: str, dst: str, lang: str) -> str:
     sources, targets = names[src], names[dst]
     rows = [v for v in report.get("reach", []) if v.get("from") in sources and v.get("to") in targets]
-    head = (f"**{md_escape(src)} → {md_escape(dst)}**（来自刚才检查的清单的连通性判断）" if zh
-            else f"**{md_escape(src)} → {md_escape(dst)}** (from the reachability of the manifest you just inspected)")
+    head = t(lang, "bundle.reach_head", src=md_escape(src), dst=md_escape(dst))
     if not rows:
-        why = ("清单中没有这对工作负载的连通性判断：其中一方不是 Pod 工作负载，或目标没有声明端口。" if zh
-               else "The report has no verdict for this pair: one of them is not a pod workload, or the target "
-                    "declares no container port.")
-        return f"{head}\n\n{why}"
+        return f"{head}\n\n{t(lang, 'bundle.reach_none')}"
     lines = [head, ""]
     for v in rows:
-        verdict = ("允许" if zh else "allowed") if v.get("allowed") else ("拒绝" if zh else "denied")
+        verdict = t(lang, "bundle.allowed" if v.get("allowed") else "bundle.denied")
         port = f"{v.get('port')}/{v.get('protocol', '')}"
         reason = re.sub(r"^(allowed|denied):\s*", "", str(v.get("reason", "")))
         lines.append(f"- {code(port)}: **{verdict}**: {md_escape(reason)}")
     return "\n".join(lines)
 
 
-def _dns_answer(report: dict[str, Any], name: str, zh: bool) -> str | None:
+def _dns_answer(report: dict[str, Any], name: str, lang: str) -> str | None:
     dns = [d for d in report.get("dns", []) if str(d).lower().split(".", 1)[0] == name]
     cname = {k: v for k, v in report.get("cname", {}).items() if str(k).lower().split(".", 1)[0] == name}
     if not dns and not cname:
-        text = (f"清单中 {code(name)} 没有 Service DNS 名称：DNS 名称属于 Service，而不是 Deployment 或 Pod。" if zh
-                else f"The manifest gives {code(name)} no Service DNS name: DNS names belong to Services, "
-                     "not to Deployments or pods.")
-        return text
-    head = (f"**{md_escape(name)} 的 DNS 名称**（来自刚才检查的清单）" if zh
-            else f"**DNS names for {md_escape(name)}** (from the manifest you just inspected)")
+        return t(lang, "bundle.dns_none", name=code(name))
+    head = t(lang, "bundle.dns_head", name=md_escape(name))
     lines = [head, ""] + [f"- {code(d)}" for d in dns]
     lines += [f"- {code(k)} CNAME {code(v)}" for k, v in cname.items()]
     return "\n".join(lines)
 
 
-def _env_answer(report: dict[str, Any], names: dict[str, set[str]], name: str, zh: bool) -> str | None:
+def _env_answer(report: dict[str, Any], names: dict[str, set[str]], name: str, lang: str) -> str | None:
     env = {k: v for k, v in report.get("env", {}).items() if k in names[name]}
     if not env:
         return None
-    head = (f"**{md_escape(name)} 的 Service 环境变量**（同一命名空间中、在 Service 之后创建的 Pod 才会得到）" if zh
-            else f"**Service environment variables for {md_escape(name)}** (injected into pods of the same "
-                 "namespace created after the Service)")
+    head = t(lang, "bundle.env_head", name=md_escape(name))
     lines = [head, ""]
     for service, vars_ in env.items():
         lines.append(f"- {md_escape(service)}: " + " ".join(code(n) for n in vars_))

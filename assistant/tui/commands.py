@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant import languages
 from assistant.tui.i18n import t
 
 
@@ -61,7 +62,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("history", "", "Ctrl+R", (_p("history"),)),
     Command("export", "[md|json]", "Ctrl+S", (_p("export", "md", suffix=".md"), _p("export", "json", suffix=".json"))),
     Command("copy", "[code]", "F2", (_p("copy"), _p("copy", "code", suffix=".code"))),
-    Command("lang", "[auto|en|zh]", "F3", (_p("lang"),)),
+    Command("lang", "[" + "|".join(("auto", *languages.codes())) + "]", "F3", (_p("lang"),)),
     Command("theme", "[light|dark]", "Ctrl+T", (_p("theme"),)),
     Command("quit", "", "Ctrl+Q", ()),
 )

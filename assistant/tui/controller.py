@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
+from assistant import languages
 from assistant.tui import render
 from assistant.tui.bundle_qa import answer_about_bundle
 from assistant.tui.commands import parse_slash
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
 
 CORE_TIMEOUT_S = 300.0
 MAX_STORED_MANIFEST = 200_000
-LANGS = ("auto", "en", "zh")
+LANGS = ("auto", *languages.codes())
+"""The answer-language settings ``/lang`` cycles through: ``auto`` (the question's) and each registered one."""
 
 
 class RouteKind(Enum):
@@ -133,7 +135,7 @@ class ChatController:
 
     @property
     def answer_lang(self) -> str:
-        return "zh" if self.lang == "zh" else "en"
+        return languages.resolve(self.lang)
 
     # -- the core ---------------------------------------------------------------------------------
     def load_core(self, status: Callable[[str, bool, bool], None],

@@ -14,13 +14,16 @@ from typing import Any
 
 import yaml
 
+from assistant import languages as registry
+
 STRINGS_DIR = Path(__file__).resolve().parent / "strings"
-FALLBACK = "en"
+FALLBACK = registry.DEFAULT
 
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    path = STRINGS_DIR / f"{lang}.yaml"
+    name = registry.get(lang).strings if lang in registry.codes() else lang
+    path = STRINGS_DIR / f"{name}.yaml"
     if not path.is_file():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -17,7 +17,9 @@ from typing import Any
 
 from rich.text import Text
 
+from assistant import languages
 from assistant.terminal_safety import strip_unsafe
+from assistant.tui.i18n import t
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 _MANIFEST_LINE = re.compile(r"^(apiVersion|kind)\s*:\s*\S", re.MULTILINE)
@@ -62,14 +64,12 @@ def manifest_summary(text: str) -> str:
 # -- answers ---------------------------------------------------------------------------------------------
 def answer_note(answer: dict[str, Any], *, lexical_early: bool) -> str | None:
     """Why this answer may be weaker than usual (model still loading, degraded core), or None."""
-    zh = answer.get("lang") == "zh"
+    lang = languages.resolve(answer.get("lang"))
     if lexical_early:
-        return ("模型加载中，本回答仅用关键词检索" if zh
-                else "answered by the lexical retriever while the model loads")
+        return t(lang, "note.lexical_early")
     if answer.get("degraded"):
-        reason = answer.get("degraded_reason") or ("模型不可用" if zh else "model unavailable")
-        return (f"降级：仅用关键词检索（{clean(reason)}）" if zh
-                else f"degraded: lexical retrieval only ({clean(reason)})")
+        reason = answer.get("degraded_reason") or t(lang, "note.model_unavailable")
+        return t(lang, "note.degraded", reason=clean(reason))
     return None
 
 
@@ -154,7 +154,7 @@ def without_suggestions(markdown: str) -> str:
 
 
 # -- inspection -------------------------------------------------------------------------------------------
-def inspection_markdown(report: Any, *, lang: str = "en") -> str:
+def inspection_markdown(report: Any, *, lang: str = languages.DEFAULT) -> str:
     """A live inspection ``Report`` as Markdown: the inspector's own :func:`render_markdown` (the same
     capped, cleaned view the CLI prints), plus the Service environment variables the chat showed before.
 
@@ -166,29 +166,27 @@ def inspection_markdown(report: Any, *, lang: str = "en") -> str:
     markdown = render_markdown(report, lang=lang).rstrip("\n")
     view = build_view(report, lang=lang)
     if view.env:
-        zh = lang == "zh"
         markdown += "\n\n" + "\n".join(
-            [f"### {'Service 环境变量' if zh else 'Service environment variables'}", "",
-             ("_同一命名空间中、在 Service 之后创建的 Pod 才会得到这些变量_" if zh
-              else "_injected into pods of the same namespace created after the Service_"), ""]
+            [f"### {t(lang, 'inspect.env_heading')}", "", t(lang, "inspect.env_note"), ""]
             + [f"- {md_escape(service)}: " + " ".join(code(n) for n in names.split()) for service, names in view.env]
             + ([f"- … {view.env_hidden} more"] if view.env_hidden else []))
     return markdown + "\n"
 
 
-_SECTION_KINDS = {"Errors": "error", "Warnings": "warning", "Info": "info", "错误": "error", "警告": "warning",
-                  "提示": "info", "Reachability": "reach", "连通性": "reach"}
 
 
 def markdown_sections(markdown: str) -> list[tuple[str, str]]:
     """An inspection's Markdown cut at its ``### `` headings into (kind, Markdown) sections, so each
     severity keeps its colour on screen: kind is ``summary``, ``error``, ``warning``, ``info``,
     ``reach`` (the matrix goes there) or ``other``."""
+    from assistant.inspection.chat import section_heading_kinds
+
+    kinds = section_heading_kinds()
     sections: list[tuple[str, list[str]]] = [("summary", [])]
     for line in markdown.splitlines():
         if line.startswith("### "):
             head = line[4:].split(" (", 1)[0].strip()
-            sections.append((_SECTION_KINDS.get(head, "other"), []))
+            sections.append((kinds.get(head, "other"), []))
         sections[-1][1].append(line)
     return [(kind, "\n".join(lines).strip()) for kind, lines in sections if "\n".join(lines).strip()]
 

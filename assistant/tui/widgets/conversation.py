@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Collapsible, Static
 
+from assistant import languages
 from assistant.tui import render
 from assistant.tui.i18n import t
 
@@ -173,7 +174,7 @@ class AnswerView(MessageView, Vertical):
     Created empty (a placeholder while the worker answers) or with an answer (a reloaded turn).
     """
 
-    def __init__(self, answer: dict[str, Any] | None = None, note: str | None = None, *, lang: str = "en",
+    def __init__(self, answer: dict[str, Any] | None = None, note: str | None = None, *, lang: str = languages.DEFAULT,
                  turn_id: int | None = None) -> None:
         super().__init__(classes="turn answer" + ("" if answer is not None else " pending"))
         self.answer = answer
@@ -197,7 +198,8 @@ class AnswerView(MessageView, Vertical):
         if self.answer is None:
             yield Static("…", classes="placeholder")
             return
-        lang = "zh" if self.answer.get("lang") == "zh" else self.lang
+        said = self.answer.get("lang")  # labels in the answer's language, unless it is the fallback one
+        lang = said if said in languages.codes() and said != languages.DEFAULT else self.lang
         sources = self.answer.get("sources") or []
         if self.note:
             yield Static(Text("ⓘ " + render.clean(self.note)), classes="note")
@@ -244,7 +246,7 @@ class InspectionView(MessageView, Vertical):
     from (None for a stored turn whose manifest is gone: then the Markdown alone is shown).
     """
 
-    def __init__(self, report: dict[str, Any], *, lang: str = "en", markdown: str = "", live: Any = None,
+    def __init__(self, report: dict[str, Any], *, lang: str = languages.DEFAULT, markdown: str = "", live: Any = None,
                  turn_id: int | None = None) -> None:
         super().__init__(classes="turn inspection")
         self.report = report
