@@ -122,3 +122,19 @@ def test_a_pattern_that_does_not_compile_is_reported(tmp_path):
     with pytest.raises(KBError) as err:
         load_catalog(root)
     assert "zz-broken.yaml" in str(err.value) and "sig-broken" in str(err.value)
+
+
+def test_a_registered_third_language_is_required_by_every_diagnosis_schema(monkeypatch, catalog):
+    """The schema files spell out en and zh; a language added to the registry is required wherever en
+    is (``knowledge.loader.every_language``), and a cause that lacks it is rejected by name."""
+    import re as _re
+
+    from assistant.diagnosis.catalog import _schema, _schema_errors
+
+    row = languages.Language(code="xx", name="Made-up", native_name="Xx", script=_re.compile(r"[\u0400-\u04ff]"),
+                             templates="xx", strings="xx")
+    monkeypatch.setattr(languages, "LANGUAGES", (*languages.LANGUAGES, row))
+    for name in ("cause.schema.json", "clue.schema.json", "narrowing.schema.json"):
+        assert '"xx"' in str(_schema(name)).replace("'", '"'), name
+    errors = _schema_errors(catalog.causes[0].data, "cause.schema.json")
+    assert any("'xx' is a required property" in e for e in errors), errors[:3]
