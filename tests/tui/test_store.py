@@ -182,3 +182,34 @@ def test_kill_9_while_writing_loses_at_most_the_turn_being_written(tmp_path):
     texts = [t["text"] for t in store.turns]
     assert len(texts) > 200 and texts == [f"turn {i}" for i in range(len(texts))]  # no gap, no torn row
     assert store.history[-1] in (texts[-1], f"turn {len(texts) - 2}")
+
+
+def test_undo_of_a_clear_works_from_another_window_even_after_the_first_closed(tmp_path):
+    first = Store.load(tmp_path)
+    first.add_turn(_q("kept question"))
+    cleared = first.conversation_id
+    first.clear_conversation()
+    first.close()
+    other = Store.load(tmp_path)  # a new window, started after the one that cleared was closed
+    other.new_conversation()
+    assert other.can_undo
+    assert other.undo() == "clear"
+    assert other.conversation_id == cleared and [t["text"] for t in other.turns] == ["kept question"]
+    assert other.undo() is None and not Store.load(tmp_path).can_undo  # undone once, for every window
+
+
+def test_replies_sit_under_their_own_question_when_two_windows_share_a_conversation(tmp_path):
+    a, b = Store.load(tmp_path), Store.load(tmp_path)
+    b.switch(a.conversation_id)
+    qa = a.add_turn(_q("A asks"))
+    qb = b.add_turn(_q("B asks"))
+    b.add_turn(Turn(role="answer", text="answer to B", reply_to=qb.id))  # B's answer comes first
+    a.add_turn(Turn(role="answer", text="answer to A", reply_to=qa.id))
+    order = ["A asks", "answer to A", "B asks", "answer to B"]
+    for store in (a, b):
+        assert [t.text for t in store.recent_turns(10)] == order
+        newest_two = store.recent_turns(2)
+        assert [t.text for t in newest_two] == order[2:]
+        assert [t.text for t in store.recent_turns(10, before=newest_two[0].order_key)] == order[:2]
+    assert a.changed_elsewhere() and not a.changed_elsewhere()  # B wrote since A last looked; then nothing
+    assert [t.text for t in a.turns_after(qa.id)] == ["B asks", "answer to B", "answer to A"]
