@@ -64,11 +64,11 @@ def fill(state: Path, turns: int) -> None:
     store = Store.load(state)
     for i in range(turns // 2):
         if i % 10 == 9:
-            store.add_turn(Turn(role="manifest", text="manifest: 40 lines, 3 object(s)", manifest="kind: x\n"))
-            store.add_turn(Turn(role="inspection", report=report))
+            shown = store.add_turn(Turn(role="manifest", text="manifest: 40 lines, 3 object(s)", manifest="kind: x\n"))
+            store.add_turn(Turn(role="inspection", report=report, reply_to=shown.id))
             continue
-        store.add_turn(Turn(role="question", text=f"question {i}: what is a headless service"))
-        store.add_turn(Turn(role="answer", text=answer_md, answer={
+        asked = store.add_turn(Turn(role="question", text=f"question {i}: what is a headless service"))
+        store.add_turn(Turn(role="answer", text=answer_md, reply_to=asked.id, answer={
             "question": f"question {i}", "lang": "en", "answer": answer_md, "abstained": False,
             "sources": [{"id": "headless-service", "title": "Headless Service", "score": 0.9,
                          "url": "https://kubernetes.io/docs/concepts/services-networking/service/"}] * 5}))
