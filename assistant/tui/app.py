@@ -380,7 +380,8 @@ class PodtalkApp(App[int]):
             count, top = self.store.sync_point()
             new = [turn for turn in self.store.turns_after(self._base_id) if turn.id not in self._seen] \
                 if top > self._base_id else []
-            if count != self._known_count + len(new):  # cleared or restored elsewhere: show it as it is now
+            if count != self._known_count + len(new) or (new and not self._known_count):
+                # cleared or restored elsewhere, or the first turns of an empty conversation: show it anew
                 await self._show_conversation()
                 return
             if not new:

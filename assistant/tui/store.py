@@ -263,6 +263,11 @@ class Store:
         turns = legacy.get("turns") if isinstance(legacy, dict) else None
         history = _read_json(self.root / LEGACY_HISTORY_FILE, [])
         with self.db:
+            # claimed first, in the same transaction: of two windows started at once, one imports and
+            # the other finds the mark (it waited for the first's write lock) and imports nothing
+            if not self.db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('legacy_json_imported', ?)",
+                                   (now_stamp(),)).rowcount:
+                return
             if isinstance(turns, list) and turns:
                 cid = self._insert_conversation("imported")
                 for raw in turns:
@@ -273,7 +278,6 @@ class Store:
             if isinstance(history, list):
                 self.db.executemany("INSERT INTO prompts (text, time) VALUES (?, ?)",
                                     [(h, time.time()) for h in history if isinstance(h, str) and h.strip()])
-            self.db.execute("INSERT INTO meta (key, value) VALUES ('legacy_json_imported', ?)", (now_stamp(),))
 
     def _purge_deleted(self) -> None:
         """Conversations deleted (and not undone) in an earlier session are gone for good."""
@@ -666,17 +670,40 @@ def _open_db(path: Path | None) -> sqlite3.Connection:
         if path is not None:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreUnavailable(f"the conversation database {target} was written by a newer podtalk "
-                                   f"(schema {version} > {SCHEMA_VERSION})")
-        for number in range(version, SCHEMA_VERSION):
-            with db:
-                db.executescript(MIGRATIONS[number])
-                db.execute(f"PRAGMA user_version={number + 1}")
+        _migrate(db, target)
         db.execute("SELECT COUNT(*) FROM conversations").fetchone()
     except sqlite3.DatabaseError as exc:
         db.close()
         reason = "is locked by another program" if "locked" in str(exc) else f"is damaged ({exc})"
         raise StoreUnavailable(f"the conversation database {target} {reason}") from exc
     return db
+
+
+def _migrate(db: sqlite3.Connection, target: str) -> None:
+    """Bring the schema to :data:`SCHEMA_VERSION` in one write transaction. Why not ``executescript``:
+    it commits as it goes, so two windows started at the same moment could both see the old version
+    and both run a migration that is not idempotent (``ALTER TABLE ... ADD COLUMN``); under
+    ``BEGIN IMMEDIATE`` the second waits (busy timeout), then reads the new version and does nothing."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        return
+    level = db.isolation_level
+    db.isolation_level = None  # explicit transaction control
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreUnavailable(f"the conversation database {target} was written by a newer podtalk "
+                                       f"(schema {version} > {SCHEMA_VERSION})")
+            for number in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version={number + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    finally:
+        db.isolation_level = level

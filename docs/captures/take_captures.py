@@ -38,10 +38,10 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def start(name: str, command: str, env: dict[str, str]) -> None:
+def start(name: str, command: str, env: dict[str, str], height: int = HEIGHT) -> None:
     exports = " ".join(f"{k}={v}" for k, v in env.items())
     tmux("kill-session", "-t", name, check=False)
-    tmux("new-session", "-d", "-s", name, "-x", str(WIDTH), "-y", str(HEIGHT),
+    tmux("new-session", "-d", "-s", name, "-x", str(WIDTH), "-y", str(height),
          f"cd {REPO} && env {exports} PYTHONPATH={REPO} {command}; sleep 600")
 
 
@@ -114,66 +114,68 @@ def restart() -> None:
 
 def windows() -> None:
     env = state("windows")
-    for side in ("left", "right"):
+    for side in ("win-a", "win-b"):
         start(side, PODTALK, env)
-    for side in ("left", "right"):
+    for side in ("win-a", "win-b"):
         wait_for(side, READY)
-    type_line("left", "what is a headless service")
-    type_line("right", "how does kube-proxy use iptables")
-    for side in ("left", "right"):
+    type_line("win-a", "what is a headless service")
+    type_line("win-b", "how does kube-proxy use iptables")
+    for side in ("win-a", "win-b"):
         wait_for(side, "Sources")
-    start("third", PODTALK, env)
-    wait_for("third", PROMPT)
-    keys("third", "Up")
+    start("win-c", PODTALK, env)
+    wait_for("win-c", PROMPT)
+    keys("win-c", "Up")
     time.sleep(0.5)
-    first = screen("third")
-    keys("third", "C-u", "Up", "Up")
+    first = screen("win-c")
+    keys("win-c", "C-u", "Up", "Up")
     time.sleep(0.5)
-    second = screen("third")
-    keys("third", "C-u", "C-r")
+    second = screen("win-c")
+    keys("win-c", "C-u", "C-r")
     time.sleep(1.0)
     write("chat-2-two-windows-third-history.txt", [
-        "----- left window (asked at the same moment as the right one) -----", screen("left"),
-        "----- right window -----", screen("right"),
+        "----- left window (asked at the same moment as the right one) -----", screen("win-a"),
+        "----- right window -----", screen("win-b"),
         "----- a third window: Up -----", first, "----- Up, Up -----", second,
-        "----- Ctrl+R (history search, every window's prompts) -----", screen("third")])
-    for side in ("left", "right", "third"):
+        "----- Ctrl+R (history search, every window's prompts) -----", screen("win-c")])
+    for side in ("win-a", "win-b", "win-c"):
         tmux("kill-session", "-t", side, check=False)
 
 
 def shared() -> None:
     """Two windows switched to one conversation ask at once: each answer under its own question."""
     env = state("shared")
-    start("left", PODTALK, env)
-    wait_for("left", READY)
-    type_line("left", "what is a headless service")
-    wait_for("left", "Sources")
-    start("right", PODTALK, env)
-    wait_for("right", READY)
-    keys("right", "C-n")
-    wait_for("right", "headless")
-    keys("right", "Enter")
-    wait_for("right", "what is a headless service")
-    type_line("left", "what is kube-proxy")
-    type_line("right", "what does CoreDNS do")
+    start("win-a", PODTALK, env, height=90)
+    wait_for("win-a", READY)
+    type_line("win-a", "what is a headless service")
+    wait_for("win-a", "Sources")
+    start("win-b", PODTALK, env, height=90)
+    wait_for("win-b", READY)
+    keys("win-b", "C-n")
+    wait_for("win-b", "Conversations ·")
+    tmux("send-keys", "-t", "win-b", "-l", "headless")
+    time.sleep(0.5)
+    keys("win-b", "Enter")
+    wait_for("win-b", "what is a headless service")
+    type_line("win-a", "what is a ClusterIP")
+    type_line("win-b", "what is a NodePort")
     time.sleep(4)
     write("chat-2b-one-conversation-two-windows.txt", [
         "Two windows on one conversation (the right one switched to it with Ctrl+N), both asking at once. "
         "Each answer sits under its own question, and each window shows the other's turns within a second.",
-        "----- left window -----", screen("left"), "----- right window -----", screen("right")])
-    keys("left", "C-u")
-    type_line("left", "/clear")
+        "----- left window -----", screen("win-a"), "----- right window -----", screen("win-b")])
+    keys("win-a", "C-u")
+    type_line("win-a", "/clear")
     time.sleep(1)
-    cleared = screen("right")
-    start("third", PODTALK, env)
-    wait_for("third", PROMPT)
-    type_line("third", "/undo")
+    cleared = screen("win-b")
+    start("win-c", PODTALK, env)
+    wait_for("win-c", PROMPT)
+    type_line("win-c", "/undo")
     time.sleep(2.5)
     write("chat-2c-undo-from-another-window.txt", [
         "The left window ran /clear; the right window (same conversation) followed within a second:", cleared,
-        "----- a third window, opened afterwards: /undo brings the turns back -----", screen("third"),
-        "----- and the right window shows them again, untouched -----", screen("right")])
-    for side in ("left", "right", "third"):
+        "----- a third window, opened afterwards: /undo brings the turns back -----", screen("win-c"),
+        "----- and the right window shows them again, untouched -----", screen("win-b")])
+    for side in ("win-a", "win-b", "win-c"):
         tmux("kill-session", "-t", side, check=False)
 
 

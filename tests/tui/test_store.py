@@ -213,3 +213,31 @@ def test_replies_sit_under_their_own_question_when_two_windows_share_a_conversat
         assert [t.text for t in store.recent_turns(10, before=newest_two[0].order_key)] == order[:2]
     assert a.changed_elsewhere() and not a.changed_elsewhere()  # B wrote since A last looked; then nothing
     assert [t.text for t in a.turns_after(qa.id)] == ["B asks", "answer to B", "answer to A"]
+
+
+STARTER = r"""
+import sys, time
+from pathlib import Path
+from assistant.tui.store import Store
+start = float(sys.argv[2])
+while time.time() < start:
+    pass
+store = Store.load(Path(sys.argv[1]))
+print("memory" if store.in_memory else "file", store.last_error or "", flush=True)
+"""
+
+
+def test_windows_started_at_the_same_moment_on_a_new_database_all_get_the_file(tmp_path):
+    """The schema migration and the one-time legacy import each run once, under a write lock: two
+    windows opening a fresh database together used to both migrate (duplicate column) or both import
+    (duplicate meta key), and one fell back to a temporary in-memory conversation."""
+    import time
+
+    (tmp_path / "prompt-history.json").write_text(json.dumps(["old question"]), encoding="utf-8")
+    start = time.time() + 1.0
+    children = [subprocess.Popen([sys.executable, "-c", STARTER, str(tmp_path), str(start)], cwd=REPO,
+                                 stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+                for _ in range(4)]
+    outputs = [child.communicate(timeout=60)[0].strip() for child in children]
+    assert outputs == ["file"] * 4
+    assert Store.load(tmp_path).history == ["old question"]  # imported once
