@@ -320,7 +320,7 @@ class PodtalkApp(App[int]):
             live = live or self.controller.reinspect(turn)  # milliseconds; the matrix needs the live report
             markdown = live.markdown if live else (turn.text or render.inspection_fallback(turn.report or {}))
             return InspectionView(turn.report or {}, lang=turn.lang, turn_id=tid, markdown=markdown,
-                                  live=live.live if live else None)
+                                  live=live.live if live else None, matrix=live.matrix if live else None)
         if turn.role == "error":
             return ErrorView(turn.text, turn_id=tid)
         return NoticeView(turn.text, turn_id=tid, kind=turn.kind or "notice")

@@ -82,6 +82,9 @@ class InspectionResult:
     """The inspector's ``Report`` (the reach matrix is drawn from it)."""
     markdown: str = ""
     """The report as the inspector renders it (:func:`render.inspection_markdown`)."""
+    matrix: Any = None
+    """The reach matrix (a Rich table), drawn where the report was made (a worker thread for a new
+    inspection: for 300 workloads it is seconds of work the screen must not wait for), or None."""
 
 
 class ChatController:
@@ -255,7 +258,12 @@ class ChatController:
         report = inspect_text(text, namespace=self.namespace, cluster_domain=self.cluster_domain,
                               max_bytes=max_bytes_from_env(),  # $PODTALK_MAX_BYTES, as for the CLI
                               progress=progress, cancelled=cancelled)
-        return InspectionResult(report.to_dict(), lang, report, render.inspection_markdown(report, lang=lang))
+        if progress is not None:
+            progress("report", 0, 1)  # the Markdown and the reach matrix: a second or two for a big bundle
+        result = _result(report, lang)
+        if cancelled is not None and cancelled():
+            raise Cancelled("inspection cancelled while writing the report")
+        return result
 
     def reinspect(self, turn: Turn) -> InspectionResult | None:
         """The live report of a stored inspection turn: its manifest (the last one before it) inspected
@@ -274,7 +282,7 @@ class ChatController:
             report = inspect_text(text, namespace=self.namespace, cluster_domain=self.cluster_domain)
         except Exception:  # noqa: BLE001 - unreadable now (a lower limit...): show what was stored
             return None
-        return InspectionResult(report.to_dict(), turn.lang, report, render.inspection_markdown(report, lang=turn.lang))
+        return _result(report, turn.lang)
 
     def export_turns(self) -> list[dict[str, Any]]:
         """The conversation for ``/export``; an inspection stored without its Markdown (older versions)
@@ -337,6 +345,16 @@ class ChatController:
         if self.tour is not None:
             self.tour.lang = self.answer_lang
         return self.lang
+
+
+def _result(report: Any, lang: str) -> InspectionResult:
+    """Everything the chat shows of a report, made once (by the worker that inspected it)."""
+    matrix = None
+    if report.reach:
+        from assistant.inspection import reach_matrix
+
+        matrix = reach_matrix(report)
+    return InspectionResult(report.to_dict(), lang, report, render.inspection_markdown(report, lang=lang), matrix)
 
 
 def is_question(text: str) -> bool:

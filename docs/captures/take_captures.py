@@ -254,7 +254,8 @@ def big_bundle() -> None:
         f"300 ConfigMaps, 100 NetworkPolicies; 10,099 lines)",
         "----- the status bar while it inspects -----", bar,
         "----- Esc: the inspector stops at its next checkpoint, no report -----", stopped,
-        f"----- left alone (another window): the report after {seconds:.1f} s, load {load()} -----", screen("big2")])
+        f"----- left alone (another window): the report {seconds:.1f} s after launch (the knowledge base and "
+        f"the model load alongside), load {load()} -----", screen("big2")])
     for name in ("big", "big2"):
         tmux("kill-session", "-t", name, check=False)
 
@@ -262,7 +263,10 @@ def big_bundle() -> None:
 def cli_bar() -> None:
     path = big_file()
     start("cli", f"{PODTALK} inspect {path} > {WORK / 'report.txt'}; echo exit=$?", {})
-    wait_for("cli", "podtalk: inspecting ·")
+    try:
+        wait_for("cli", "podtalk: inspecting · reach", timeout=30)
+    except TimeoutError:  # a fast machine: the rules stage is all there was time to see
+        pass
     bar = screen("cli")
     wait_for("cli", "exit=")
     report = (WORK / "report.txt").read_text(encoding="utf-8").splitlines()[:3]
