@@ -203,13 +203,13 @@ def bundle() -> None:
     time.sleep(0.5)
     keys("bundle", "Enter")
     wait_for("bundle", "Inspected")
-    type_line("bundle", "why can't web reach db?")
+    type_line("bundle", "why can't web reach api?")
     time.sleep(2)
     first = screen("bundle")
     type_line("bundle", "what DNS name does api get?")
     time.sleep(2)
     write("chat-4-question-about-inspected-bundle.txt", [
-        "----- pasted tests/tui/data/shop.yaml, then: why can't web reach db? -----", first,
+        "----- pasted tests/tui/data/shop.yaml, then: why can't web reach api? -----", first,
         "----- what DNS name does api get? -----", screen("bundle")])
     tmux("kill-session", "-t", "bundle", check=False)
 
