@@ -138,14 +138,14 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "ask":
         return cmd_ask(args, sys.stdin, sys.stdout)
     if args.command == "inspect":
-        from assistant.inspection.command import parse_size, run
+        from assistant.inspection.command import StageBar, parse_size, run
         from assistant.inspection.view import ReachFilter
 
         max_bytes = parse_size(args.max_bytes) if args.max_bytes is not None else None
         reach_filter = ReachFilter.from_options(args.reach_from, args.reach_to, args.port, args.denied)
         return run(args.file, fmt=args.format, fail_on=args.fail_on, namespace=args.namespace,
                    cluster_domain=args.cluster_domain, stdin=sys.stdin, stdout=sys.stdout, max_bytes=max_bytes,
-                   reach_filter=reach_filter)
+                   reach_filter=reach_filter, progress=StageBar.for_terminal(sys.stderr))
     if args.command == "diagnose":
         from assistant.diagnosis.command import run as run_diagnose
         from assistant.inspection.command import parse_size

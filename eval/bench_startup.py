@@ -49,6 +49,26 @@ asyncio.run(main())
 """
 
 
+MANIFEST = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: example/api:1, ports: [{containerPort: 8080}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {app: api}
+  ports: [{port: 80, targetPort: 9090}]
+"""
+"""The manifest of every stored inspection (its report is inspected again when the turn is shown)."""
+
+
 def fill(state: Path, turns: int) -> None:
     from assistant.tui.store import Store, Turn
 
@@ -64,11 +84,11 @@ def fill(state: Path, turns: int) -> None:
     store = Store.load(state)
     for i in range(turns // 2):
         if i % 10 == 9:
-            store.add_turn(Turn(role="manifest", text="manifest: 40 lines, 3 object(s)", manifest="kind: x\n"))
-            store.add_turn(Turn(role="inspection", report=report))
+            shown = store.add_turn(Turn(role="manifest", text="manifest: 16 lines, 2 object(s)", manifest=MANIFEST))
+            store.add_turn(Turn(role="inspection", report=report, reply_to=shown.id))
             continue
-        store.add_turn(Turn(role="question", text=f"question {i}: what is a headless service"))
-        store.add_turn(Turn(role="answer", text=answer_md, answer={
+        asked = store.add_turn(Turn(role="question", text=f"question {i}: what is a headless service"))
+        store.add_turn(Turn(role="answer", text=answer_md, reply_to=asked.id, answer={
             "question": f"question {i}", "lang": "en", "answer": answer_md, "abstained": False,
             "sources": [{"id": "headless-service", "title": "Headless Service", "score": 0.9,
                          "url": "https://kubernetes.io/docs/concepts/services-networking/service/"}] * 5}))

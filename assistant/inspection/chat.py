@@ -116,8 +116,9 @@ def reach_matrix(report: Any, *, reach_filter: ReachFilter | None = None, max_si
                    key=lambda k: (namespace_of(k), k))
     denied = {n for p in pairs.values() if p.denied for n in (p.source, p.destination)}
     ordered = [n for n in names if n in denied] + [n for n in names if n not in denied]
-    sources = [n for n in ordered if any(p.source == n for p in pairs.values())][:max_size]
-    destinations = [n for n in ordered if any(p.destination == n for p in pairs.values())][:max_size]
+    froms, tos = {p.source for p in pairs.values()}, {p.destination for p in pairs.values()}
+    sources = [n for n in ordered if n in froms][:max_size]
+    destinations = [n for n in ordered if n in tos][:max_size]
     table = Table(title="reach: rows = from, columns = to", show_lines=False, pad_edge=False)
     table.add_column("from \\ to", style="bold", no_wrap=True)
     for i, d in enumerate(destinations, 1):

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO
 
 from assistant.errors import EXIT_FINDINGS, EXIT_OK, ManifestError, UsageError
 
@@ -23,7 +25,7 @@ from .parse import Limits
 from .report import render_json, render_sarif, render_text
 from .view import ReachFilter
 
-__all__ = ["run", "FORMATS", "FAIL_ON", "parse_size", "max_bytes_from_env"]
+__all__ = ["run", "FORMATS", "FAIL_ON", "parse_size", "max_bytes_from_env", "StageBar"]
 
 FORMATS = ("text", "json", "sarif", "dot", "html")
 FAIL_ON = ("error", "warning", "info", "never")
@@ -86,6 +88,54 @@ def _read(source: str, stdin: Any, max_bytes: int) -> bytes:
         raise ManifestError(f"{source}: cannot read ({exc.strerror or exc})") from None
 
 
+class StageBar:
+    """The progress line of a big inspection on a terminal's stderr:
+    ``podtalk: inspecting · reach [########......] 4,500/90,000``, redrawn in place and erased when
+    the report is written, so the report starts on a clean line.
+
+    Why it waits :data:`SHOW_AFTER_S` before drawing: most bundles take a few milliseconds, and a bar
+    flashing on every ``podtalk inspect`` would be noise; only one that keeps you waiting shows it.
+    """
+
+    SHOW_AFTER_S = 0.3
+    EVERY_S = 0.1
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream = stream
+        self.clock = clock
+        self.started = clock()
+        self.drawn = False
+        self._last = 0.0
+
+    @classmethod
+    def for_terminal(cls, stream: TextIO | None = None) -> StageBar | None:
+        """A bar on ``stream`` (stderr by default) when it is a terminal, else None (pipes, CI logs)."""
+        stream = stream if stream is not None else sys.stderr
+        try:
+            return cls(stream) if stream.isatty() else None
+        except (ValueError, OSError, AttributeError):
+            return None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = self.clock()
+        if now - self.started < self.SHOW_AFTER_S or (now - self._last < self.EVERY_S and 0 < done < total):
+            return
+        self._last = now
+        filled = min(self.WIDTH, int(self.WIDTH * done / total)) if total else self.WIDTH
+        self.stream.write(f"\rpodtalk: inspecting · {stage:<5} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
+                          f"{done:,}/{total:,}\x1b[K")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        """Erase the line (if one was drawn)."""
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.drawn = False
+
+
 def _wants_color(stdout: Any) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
@@ -98,10 +148,13 @@ def _wants_color(stdout: Any) -> bool:
 
 def run(source: str, *, fmt: str = "text", fail_on: str = "error", namespace: str = "default",
         cluster_domain: str = "cluster.local", stdin: IO | None = None, stdout: IO | None = None,
-        max_bytes: int | None = None, reach_filter: ReachFilter | None = None) -> int:
+        max_bytes: int | None = None, reach_filter: ReachFilter | None = None,
+        progress: Callable[[str, int, int], None] | None = None) -> int:
     """Inspect ``source`` (a path or ``-``) and write the report; returns the exit code.
 
     ``reach_filter`` narrows the reach rows of every format (``--from/--to/--port/--denied``).
+    ``progress(stage, done, total)`` follows a big inspection (the CLI passes a :class:`StageBar`,
+    which is erased before the report is written).
     Raises :class:`~assistant.errors.PodtalkError` subclasses for bad options and unreadable input.
     """
     stdin = stdin if stdin is not None else sys.stdin
@@ -112,7 +165,13 @@ def run(source: str, *, fmt: str = "text", fail_on: str = "error", namespace: st
         raise UsageError(f"unknown --fail-on {fail_on!r} (choose {', '.join(FAIL_ON)})")
     limit = max_bytes if max_bytes is not None else max_bytes_from_env()
     data = _read(source, stdin, limit)
-    report = inspect_text(data, namespace=namespace, cluster_domain=cluster_domain, max_bytes=limit)
+    try:
+        report = inspect_text(data, namespace=namespace, cluster_domain=cluster_domain, max_bytes=limit,
+                              progress=progress)
+    finally:
+        close = getattr(progress, "close", None)
+        if close is not None:
+            close()
     shown = report
     if reach_filter is not None and reach_filter.active and fmt in ("json", "sarif"):
         from dataclasses import replace

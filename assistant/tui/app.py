@@ -34,7 +34,8 @@ from assistant.atomic import atomic_write_text
 from assistant.tui import render
 from assistant.tui.commands import BY_NAME, slash_help
 from assistant.tui.palette import PodtalkCommands
-from assistant.tui.controller import LANGS, Cancelled, ChatController, InspectionResult, RouteKind
+from assistant.errors import Cancelled
+from assistant.tui.controller import LANGS, ChatController, InspectionResult, RouteKind
 from assistant.tui.i18n import t, ui_lang
 from assistant.tui.store import Store, Turn
 from assistant.tui.widgets import (AnswerView, Conversation, ErrorView, InspectionView, LocalizedFooter, MessageView,
@@ -51,6 +52,13 @@ FIRST_PAGE = 8
 """Turns mounted before the first paint (about a screenful): start-up does not grow with the history."""
 PAGE = 20
 """Turns mounted each time the reader scrolls to the top."""
+SYNC_INTERVAL_S = 1.0
+"""How often a window looks for turns another window added to its conversation (one cheap
+``PRAGMA data_version`` when nothing changed)."""
+PROGRESS_EVERY_S = 0.1
+"""The least time between two progress messages of one inspection (its checkpoints come much faster)."""
+PENDING = 2**62
+"""The order key's second part for an answer being written (it goes under its question, after the rest)."""
 MESSAGE_KEYS = frozenset({"c", "k", "r", *"123456789"})
 """Printable keys a focused message keeps (its actions); any other printable key goes to the prompt."""
 
@@ -87,13 +95,15 @@ class CoreStatus(Message):
 
 
 class Progress(Message):
-    """A long operation advanced: ``done`` of ``total`` (``total`` 0: finished)."""
+    """A long operation advanced: ``done`` of ``total`` (``total`` 0: finished); ``stage`` names the
+    part of an inspection that runs (``parse``, ``model``, ``rules``, ``reach``)."""
 
-    def __init__(self, what: str, done: int, total: int) -> None:
+    def __init__(self, what: str, done: int, total: int, stage: str = "") -> None:
         super().__init__()
         self.what = what
         self.done = done
         self.total = total
+        self.stage = stage
 
 
 class AnswerReady(Message):
@@ -105,9 +115,11 @@ class AnswerReady(Message):
 
 
 class InspectionReady(Message):
-    def __init__(self, result: InspectionResult) -> None:
+    def __init__(self, result: InspectionResult, manifest_id: int | None = None) -> None:
         super().__init__()
         self.result = result
+        self.manifest_id = manifest_id
+        """The stored manifest turn the report answers."""
 
 
 class WorkFailed(Message):
@@ -158,9 +170,17 @@ class PodtalkApp(App[int]):
         self.start_tour = start_tour
         self.first_paint_ms: float | None = None
         """Milliseconds from construction to the first paint (the start-up benchmark reads it)."""
-        self._first_turn_id: int | None = None
+        self._first_key: tuple[int, int] | None = None
+        self._known_count = 0
+        """Visible turns of this conversation as this window knows them (see :meth:`_sync`)."""
+        self._base_id = 0
+        """The highest turn id when the conversation was last (re)loaded here."""
+        self._seen: set[int] = set()
+        """Ids above :attr:`_base_id` this window already shows (its own, and those synced in)."""
+        self._syncing = False
         self._loading_older = False
         self._cancel_requested = False
+        self._manifest_turn_id: int | None = None
         self._core_status_key = "status.loading"
         theme = self.store.settings.get("theme", DARK_THEME)
         self.theme = theme if theme in self.available_themes else DARK_THEME
@@ -218,6 +238,7 @@ class PodtalkApp(App[int]):
             self.set_keymap(self.store.keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         await self._show_conversation()
+        self.set_interval(SYNC_INTERVAL_S, self._sync)
         self._report_store_error()
         if self.pending_manifest:
             manifest, self.pending_manifest = self.pending_manifest, None
@@ -261,8 +282,10 @@ class PodtalkApp(App[int]):
         conv = self.conversation
         await conv.remove_children()
         turns = self.store.recent_turns(FIRST_PAGE)
+        self._known_count, self._base_id = self.store.sync_point()
+        self._seen = set()
         self.controller.restore()
-        self._first_turn_id = turns[0].id if turns else None
+        self._first_key = turns[0].order_key if turns else None
         conv.has_older = bool(turns) and len(turns) == FIRST_PAGE
         if not turns:
             await conv.mount(NoticeView(t(self.ui, "welcome")))
@@ -281,6 +304,11 @@ class PodtalkApp(App[int]):
             conv.post_message(Conversation.LoadOlder())
 
     def _widget_for(self, turn: Turn, live: InspectionResult | None = None) -> Widget:
+        widget = self._make_widget(turn, live)
+        widget.order_key = turn.order_key if turn.id is not None else None  # type: ignore[attr-defined]
+        return widget
+
+    def _make_widget(self, turn: Turn, live: InspectionResult | None = None) -> Widget:
         tid = turn.id
         if turn.role == "question":
             return QuestionView(turn.text, turn_id=tid)
@@ -292,7 +320,7 @@ class PodtalkApp(App[int]):
             live = live or self.controller.reinspect(turn)  # milliseconds; the matrix needs the live report
             markdown = live.markdown if live else (turn.text or render.inspection_fallback(turn.report or {}))
             return InspectionView(turn.report or {}, lang=turn.lang, turn_id=tid, markdown=markdown,
-                                  live=live.live if live else None)
+                                  live=live.live if live else None, matrix=live.matrix if live else None)
         if turn.role == "error":
             return ErrorView(turn.text, turn_id=tid)
         return NoticeView(turn.text, turn_id=tid, kind=turn.kind or "notice")
@@ -300,15 +328,15 @@ class PodtalkApp(App[int]):
     @guarded
     async def on_conversation_load_older(self, _: Conversation.LoadOlder) -> None:
         conv = self.conversation
-        if self._loading_older or not conv.has_older or self._first_turn_id is None:
+        if self._loading_older or not conv.has_older or self._first_key is None:
             return
         self._loading_older = True
         try:
-            turns = self.store.recent_turns(PAGE, before=self._first_turn_id)
+            turns = self.store.recent_turns(PAGE, before=self._first_key)
             conv.has_older = len(turns) == PAGE
             if not turns:
                 return
-            self._first_turn_id = turns[0].id
+            self._first_key = turns[0].order_key
             anchor = conv.children[0] if conv.children else None
             await conv.mount_all([self._widget_for(turn) for turn in turns], before=0)
             if anchor is not None:  # keep what the reader was looking at in place
@@ -321,14 +349,73 @@ class PodtalkApp(App[int]):
     def on_conversation_scrolled_to_bottom(self, _: Conversation.ScrolledToBottom) -> None:
         self.query_one(NewMarker).display = False
 
+    # -- other windows on the same conversation ---------------------------------------------------
+    def _stored(self, turn: Turn) -> Turn:
+        """Store a turn of this window (and count it as shown, so :meth:`_sync` does not show it twice)."""
+        self.store.add_turn(turn)
+        if turn.id:
+            self._known_count += 1
+            self._seen.add(turn.id)
+        return turn
+
+    async def _place(self, widget: Widget) -> None:
+        """Mount a stored turn where it belongs: under the turn it answers, before anything newer."""
+        conv = self.conversation
+        key = getattr(widget, "order_key", None)
+        later = None if key is None else next(
+            (w for w in conv.children if getattr(w, "order_key", None) is not None and w.order_key > key), None)
+        if later is not None:
+            await conv.mount(widget, before=later)
+        else:
+            await conv.mount(widget)
+
+    async def _sync(self) -> None:
+        """Show what other windows did to this window's conversation: their new turns in place (each
+        reply under its own question), or the whole conversation again after one of them cleared it or
+        undid a clear. Runs every :data:`SYNC_INTERVAL_S`; costs one pragma when nothing changed."""
+        if self._syncing or not self.store.changed_elsewhere():
+            return
+        self._syncing = True
+        try:
+            count, top = self.store.sync_point()
+            new = [turn for turn in self.store.turns_after(self._base_id) if turn.id not in self._seen] \
+                if top > self._base_id else []
+            if count != self._known_count + len(new) or (new and not self._known_count):
+                # cleared or restored elsewhere, or the first turns of an empty conversation: show it anew
+                await self._show_conversation()
+                return
+            if not new:
+                return
+            conv = self.conversation
+            following = conv.following()
+            for turn in new:
+                await self._place(self._widget_for(turn))
+                self._seen.add(turn.id or 0)
+            self._known_count = count
+            if new and following:
+                conv.scroll_end(animate=False)
+            elif new:
+                self.query_one(NewMarker).display = True
+            self.controller.restore()  # a bundle the other window inspected can be asked about here
+        except Exception as exc:  # noqa: BLE001 - a timer must never stop the app
+            self.report_exception(exc, "sync")
+        finally:
+            self._syncing = False
+
     # -- the core -----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="core", exit_on_error=False, description="load the podtalk core")
     def load_core(self) -> None:
-        def progress(done: int, total: int) -> None:
-            self.post_message(Progress("index", done, total if done < total else 0))
+        self.controller.load_core(self._post_core_status, self._post_index_progress)
 
-        self.controller.load_core(lambda key, ready, dense: self.post_message(CoreStatus(key, ready=ready, dense=dense)),
-                                  progress)
+    def _post_core_status(self, key: str, ready: bool, dense: bool) -> None:
+        self.post_message(CoreStatus(key, ready=ready, dense=dense))
+
+    def _post_index_progress(self, done: int, total: int) -> None:
+        self.post_message(Progress("index", done, total if done < total else 0))
+
+    @work(thread=True, exclusive=True, group="core", exit_on_error=False, description="build the search index")
+    def reindex_worker(self) -> None:
+        self.controller.load_dense(self._post_core_status, self._post_index_progress)
 
     @guarded
     def on_core_status(self, message: CoreStatus) -> None:
@@ -343,17 +430,10 @@ class PodtalkApp(App[int]):
 
     @guarded
     def on_progress(self, message: Progress) -> None:
-        if message.total <= 0:
-            self.status.progress = ""
-            return
-        cancel = f" · {t(self.ui, 'progress.cancel')}" if message.what == "inspect" else ""
-        if message.total == 1:  # one step, no measure of progress: say what runs and how to stop it
-            self.status.progress = f"{t(self.ui, 'progress.' + message.what)}…{cancel}"
-            return
-        width = 20
-        filled = int(width * message.done / message.total)
-        self.status.progress = (f"{t(self.ui, 'progress.' + message.what)} [{'█' * filled}{'░' * (width - filled)}] "
-                                f"{message.done}/{message.total}{cancel}")
+        self.status.progress = render.progress_line(
+            t(self.ui, "progress." + message.what), message.done, message.total,
+            stage=t(self.ui, "progress.stage." + message.stage) if message.stage else "",
+            cancel=t(self.ui, "progress.cancel" if message.what == "inspect" else "progress.cancel_index"))
 
     # -- input --------------------------------------------------------------------------------------
     @guarded
@@ -396,17 +476,19 @@ class PodtalkApp(App[int]):
         elif route.kind is RouteKind.MANIFEST:
             await self.submit_manifest(text)
         elif route.kind is RouteKind.DIAGNOSE:
-            await self._add_turn(Turn(role="question", text=t(self.ui, "diagnose.pasted", lines=text.count("\n") + 1,
-                                                              first=render.clean(text.strip().splitlines()[0])[:60])))
-            await self.notice(self.controller.diagnose(text), reveal=True, following=True)
+            asked = await self._add_turn(Turn(role="question", text=t(self.ui, "diagnose.pasted", lines=text.count("\n") + 1,
+                                                                      first=render.clean(text.strip().splitlines()[0])[:60])))
+            await self.notice(self.controller.diagnose(text), reveal=True, following=True, reply_to=asked)
         elif route.kind is RouteKind.TOUR:
-            await self._add_turn(self.controller.manifest_turn(route.text) if render.looks_like_manifest(route.text)
-                                 else Turn(role="question", text=route.text))
-            await self.notice(render.clean(self.controller.tour_reply(route.text)), reveal=True, following=True)
+            asked = await self._add_turn(self.controller.manifest_turn(route.text) if render.looks_like_manifest(route.text)
+                                         else Turn(role="question", text=route.text))
+            await self.notice(render.clean(self.controller.tour_reply(route.text)), reveal=True, following=True,
+                              reply_to=asked)
             self._update_tour_status()
         elif route.kind is RouteKind.BUNDLE:
-            await self._add_turn(Turn(role="question", text=route.text))
-            await self.notice(self.controller.bundle_answer(route.text), reveal=True, kind="bundle", following=True)
+            asked = await self._add_turn(Turn(role="question", text=route.text))
+            await self.notice(self.controller.bundle_answer(route.text), reveal=True, kind="bundle", following=True,
+                              reply_to=asked)
         else:
             await self.ask(route.text)
         self._report_store_error()
@@ -414,8 +496,10 @@ class PodtalkApp(App[int]):
     async def ask(self, question: str) -> None:
         if not question:
             return
-        await self._add_turn(Turn(role="question", text=question))
+        asked = await self._add_turn(Turn(role="question", text=question))
         view = AnswerView(lang=self.ui)
+        view.reply_to = asked.turn_id  # type: ignore[attr-defined]
+        view.order_key = (asked.turn_id, PENDING) if asked.turn_id else None  # type: ignore[attr-defined]
         await self.conversation.mount(view)
         self.conversation.scroll_end(animate=False)
         self.answer_worker(view, question)
@@ -430,25 +514,38 @@ class PodtalkApp(App[int]):
 
     @guarded
     async def on_answer_ready(self, message: AnswerReady) -> None:
-        turn = self.store.add_turn(Turn(role="answer", text=message.answer.get("answer", ""), answer=message.answer,
-                                        note=message.note))
+        turn = self._stored(Turn(role="answer", text=message.answer.get("answer", ""), answer=message.answer,
+                                 note=message.note, reply_to=getattr(message.view, "reply_to", None)))
+        if not message.view.is_attached:  # another window cleared the conversation meanwhile: show it anew
+            await self._place(self._widget_for(turn))
+            return
         message.view.turn_id = turn.id
+        message.view.order_key = turn.order_key  # type: ignore[attr-defined]
         following = self.conversation.following()
         await message.view.set_answer(message.answer, message.note)
         self._reveal(message.view, following)
         self._report_store_error()
 
     async def submit_manifest(self, text: str) -> None:
-        await self._add_turn(self.controller.manifest_turn(text))
+        shown = await self._add_turn(self.controller.manifest_turn(text))
+        self._manifest_turn_id = getattr(shown, "turn_id", None)
         self._cancel_requested = False
         self.post_message(Progress("inspect", 0, 1))
-        self.inspect_worker(text)
+        self.inspect_worker(text, self._manifest_turn_id)
 
     @work(thread=True, group="inspect", exit_on_error=False, description="inspect a manifest")
-    def inspect_worker(self, text: str) -> None:
+    def inspect_worker(self, text: str, manifest_id: int | None = None) -> None:
+        last = [0.0]
+
+        def progress(stage: str, done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_EVERY_S or done == 0:  # each stage's start, then ten a second at most
+                last[0] = now
+                self.post_message(Progress("inspect", done, total, stage))
+
         try:
-            result = self.controller.inspect(text, cancelled=lambda: self._cancel_requested)
-            self.post_message(InspectionReady(result))
+            result = self.controller.inspect(text, cancelled=lambda: self._cancel_requested, progress=progress)
+            self.post_message(InspectionReady(result, manifest_id))
         except Exception as exc:  # noqa: BLE001 - ManifestError (too large, binary...), Cancelled and bugs alike
             self.post_message(WorkFailed(exc, "inspect"))
         finally:
@@ -459,8 +556,8 @@ class PodtalkApp(App[int]):
         result = message.result
         self.controller.remember_inspection(result.report)
         following = self.conversation.following()
-        view = await self._add_turn(Turn(role="inspection", text=result.markdown, report=result.report, lang=result.lang),
-                                    live=result)
+        view = await self._add_turn(Turn(role="inspection", text=result.markdown, report=result.report, lang=result.lang,
+                                         reply_to=message.manifest_id), live=result)
         self._reveal(view, following)
 
     @guarded
@@ -468,6 +565,7 @@ class PodtalkApp(App[int]):
         if message.view is not None and message.view.is_attached:
             await message.view.remove()
         if isinstance(message.error, Cancelled):
+            await self.notice(t(self.ui, "inspect.cancelled"), reveal=False, following=True)
             self.notify(t(self.ui, "toast.cancelled"))
             return
         self.report_exception(message.error, message.where)
@@ -475,10 +573,10 @@ class PodtalkApp(App[int]):
     # -- conversation helpers ------------------------------------------------------------------------
     async def _add_turn(self, turn: Turn, live: InspectionResult | None = None) -> Widget:
         """Store a turn and show it; a question is always scrolled into view."""
-        self.store.add_turn(turn)
+        self._stored(turn)
         widget = self._widget_for(turn, live)
         conv = self.conversation
-        await conv.mount(widget)
+        await self._place(widget)
         if turn.role in ("question", "manifest"):
             conv.anchor()
             conv.scroll_end(animate=False)
@@ -494,21 +592,24 @@ class PodtalkApp(App[int]):
             self.query_one(NewMarker).display = True
 
     async def notice(self, markdown: str, *, keep: bool = True, reveal: bool = False, kind: str = "notice",
-                     following: bool | None = None) -> None:
+                     following: bool | None = None, reply_to: Widget | None = None) -> None:
         """Podtalk says something in the conversation (kept in the history unless ``keep=False``).
 
         ``following``: whether the reader is at the end (None: look); a reply to what they just
-        sent is always shown, since sending scrolled to the end.
+        sent is always shown, since sending scrolled to the end. ``reply_to``: the question's view
+        (the notice is stored as its reply).
         """
         if not markdown:
             return
         following = self.conversation.following() if following is None else following
         if keep:
-            turn = self.store.add_turn(Turn(role="notice", text=markdown, kind=kind))
-            view = NoticeView(markdown, turn_id=turn.id, kind=kind)
+            turn = self._stored(Turn(role="notice", text=markdown, kind=kind,
+                                     reply_to=getattr(reply_to, "turn_id", None)))
+            view = self._widget_for(turn)
+            await self._place(view)
         else:
             view = NoticeView(markdown, kind=kind)
-        await self.conversation.mount(view)
+            await self.conversation.mount(view)
         if reveal:
             self._reveal(view, following)
         else:
@@ -526,8 +627,8 @@ class PodtalkApp(App[int]):
             text = f"{type(error).__name__} in {where or 'a handler'}: {error}"
             self.log.error(text)
         try:
-            turn = self.store.add_turn(Turn(role="error", text=text))
-            self.conversation.mount(ErrorView(text, turn_id=turn.id))
+            turn = self._stored(Turn(role="error", text=text))
+            self.conversation.mount(self._widget_for(turn))
         except Exception:  # noqa: BLE001 - the conversation is gone (shutting down): a toast will do
             self.notify(render.clean(text), severity="error")
 
@@ -607,6 +708,18 @@ class PodtalkApp(App[int]):
 
     def _update_tour_status(self) -> None:
         self.status.tour = self.controller.tour_status()
+
+    async def command_reindex(self, *_: str) -> None:
+        """Build the search index now: resumes a build stopped with Esc (only the texts not yet encoded
+        are encoded), or loads it again after the model failed."""
+        c = self.controller
+        if not c.core_ready.is_set() or c.assistant is None:
+            await self.notice(t(self.ui, "topics.loading"), keep=False)
+            return
+        if c.dense_ready or c.building or any(w.group == "core" and w.is_running for w in self.workers):
+            self.notify(t(self.ui, "toast.reindex_not_needed"))
+            return
+        self.reindex_worker()
 
     def command_inspect(self, *_: str) -> None:
         self.action_open_manifest()
@@ -820,13 +933,15 @@ class PodtalkApp(App[int]):
 
     @guarded
     def action_escape(self) -> None:
-        """Esc: cancel a running inspection, else back to the prompt."""
+        """Esc: stop a running inspection (at its next checkpoint), else stop the search-index build
+        (at its next batch; answers stay lexical), else back to the prompt."""
         running = [w for w in self.workers if w.group == "inspect" and w.is_running]
         if running:
-            self._cancel_requested = True
-            for worker in running:
-                worker.cancel()
+            self._cancel_requested = True  # the inspector raises Cancelled at its next checkpoint
             self.notify(t(self.ui, "toast.cancelling"))
+            return
+        if self.controller.request_stop_build():
+            self.notify(t(self.ui, "toast.stopping_index"))
             return
         self.prompt.focus()
 

@@ -53,6 +53,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("topics", "", "", (_p("topics"),)),
     Command("tour", "[quit|reset]", "", (_p("tour"),)),
     Command("inspect", "", "Ctrl+O", (_p("inspect"),)),
+    Command("reindex", "", "", (_p("reindex"),)),
     Command("new", "", "", (_p("new"),)),
     Command("chats", "", "Ctrl+N", (_p("chats"),)),
     Command("rename", "TITLE", "", ()),

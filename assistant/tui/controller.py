@@ -24,6 +24,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant import languages
+from assistant.errors import Cancelled
 from assistant.tui import render
 from assistant.tui.bundle_qa import answer_about_bundle
 from assistant.tui.commands import parse_slash
@@ -83,10 +84,9 @@ class InspectionResult:
     """The inspector's ``Report`` (the reach matrix is drawn from it)."""
     markdown: str = ""
     """The report as the inspector renders it (:func:`render.inspection_markdown`)."""
-
-
-class Cancelled(Exception):
-    """A long operation was cancelled by the user (Esc)."""
+    matrix: Any = None
+    """The reach matrix (a Rich table), drawn where the report was made (a worker thread for a new
+    inspection: for 300 workloads it is seconds of work the screen must not wait for), or None."""
 
 
 class ChatController:
@@ -111,6 +111,12 @@ class ChatController:
         self.last_manifest: str = ""
         """The text last inspected (Ctrl+O reopens it)."""
         self._ask_lock = threading.Lock()
+        self.stop_build = threading.Event()
+        """Set (Esc) to stop the search-index build at its next batch; answers stay lexical."""
+        self.building = False
+        """The search index is being built now (first start, or after a KB change, or ``/reindex``)."""
+        self.build_stopped = False
+        """The user stopped the build: answers are lexical until ``/reindex`` or the next start."""
 
     # -- routing ---------------------------------------------------------------------------------
     def route(self, text: str) -> Route:
@@ -154,17 +160,55 @@ class ChatController:
             status("status.failed", False, False)
             return
         self.core_ready.set()
+        self.load_dense(status, progress)
+
+    def load_dense(self, status: Callable[[str, bool, bool], None],
+                   progress: Callable[[int, int], None] | None = None) -> None:
+        """Load (building it if needed) the dense index and the model (blocking). A build the user
+        stops (:attr:`stop_build`) keeps the texts encoded so far, so the next one (``/reindex``, the
+        next start) encodes only the rest; answers meanwhile are lexical and say so."""
+        assert self.assistant is not None
+        retriever = self.assistant.retriever
+        self.stop_build.clear()
+        self.build_stopped = False
         status("status.lexical", False, False)
-        self.assistant.retriever.on_build_progress = progress
+
+        reported = []
+
+        def reporting(done: int, total: int) -> None:
+            self.building = done < total
+            reported.append(done)
+            if progress is not None:
+                progress(done, total)
+
+        retriever.on_build_progress = reporting
+        retriever.build_cancelled = self.stop_build.is_set
         try:
-            self.assistant.retriever.warm_up(dense=True)
-            self.dense_ready = bool(self.assistant.retriever.dense_ready)
+            retriever.warm_up(dense=True)
+            self.dense_ready = bool(retriever.dense_ready)
+        except Cancelled:
+            self.build_stopped = True
+            self.dense_ready = False
         except Exception as exc:  # noqa: BLE001 - dense is optional: lexical answers go on, and we say why
             self.core_error = f"{type(exc).__name__}: {exc}"
             self.dense_ready = False
         finally:
-            self.assistant.retriever.on_build_progress = None  # the build is over; drop the window's callback
+            self.building = False
+            retriever.on_build_progress = None  # the build is over; drop the window's callbacks
+            retriever.build_cancelled = None
+            if progress is not None and reported:  # a stopped build leaves no bar behind
+                progress(0, 0)
+        if self.build_stopped:
+            status("status.build_stopped", True, False)
+            return
         status("status.ready" if self.dense_ready else "status.degraded", True, self.dense_ready)
+
+    def request_stop_build(self) -> bool:
+        """Esc during the index build: stop it at its next batch. False when no build is running."""
+        if not self.building:
+            return False
+        self.stop_build.set()
+        return True
 
     @property
     def degraded_reason(self) -> str | None:
@@ -187,7 +231,8 @@ class ChatController:
             answer = assistant.ask(question, lang=self.lang, allow_dense=not early, context=self.context)
         data = answer.to_dict()
         data["answer"] = render.clean(data.get("answer", ""))
-        note = render.answer_note(data, lexical_early=early and not self.degraded_reason)
+        note = render.answer_note(data, lexical_early=early and not self.degraded_reason and not self.build_stopped,
+                                  build_stopped=early and self.build_stopped)
         return AnswerResult(data, note)
 
     def bundle_answer(self, question: str) -> str:
@@ -203,17 +248,24 @@ class ChatController:
         return Turn(role="manifest", text=render.manifest_summary(text),
                     manifest=text if len(text) <= MAX_STORED_MANIFEST else text[:MAX_STORED_MANIFEST])
 
-    def inspect(self, text: str, cancelled: Callable[[], bool] = lambda: False) -> InspectionResult:
-        """Inspect a manifest (blocking), as ``podtalk inspect`` does."""
+    def inspect(self, text: str, cancelled: Callable[[], bool] | None = None,
+                progress: Callable[[str, int, int], None] | None = None) -> InspectionResult:
+        """Inspect a manifest (blocking), as ``podtalk inspect`` does. ``progress(stage, done, total)``
+        as the inspector reports it; ``cancelled()`` True stops it at its next checkpoint
+        (:class:`~assistant.errors.Cancelled`)."""
         from assistant.inspection import inspect_text
         from assistant.inspection.command import max_bytes_from_env
 
         lang = self.answer_lang
         report = inspect_text(text, namespace=self.namespace, cluster_domain=self.cluster_domain,
-                              max_bytes=max_bytes_from_env())  # $PODTALK_MAX_BYTES, as for the CLI
-        if cancelled():
-            raise Cancelled()
-        return InspectionResult(report.to_dict(), lang, report, render.inspection_markdown(report, lang=lang))
+                              max_bytes=max_bytes_from_env(),  # $PODTALK_MAX_BYTES, as for the CLI
+                              progress=progress, cancelled=cancelled)
+        if progress is not None:
+            progress("report", 0, 1)  # the Markdown and the reach matrix: a second or two for a big bundle
+        result = _result(report, lang)
+        if cancelled is not None and cancelled():
+            raise Cancelled("inspection cancelled while writing the report")
+        return result
 
     def reinspect(self, turn: Turn) -> InspectionResult | None:
         """The live report of a stored inspection turn: its manifest (the last one before it) inspected
@@ -221,7 +273,8 @@ class ChatController:
         longer reads (then the stored Markdown is all there is)."""
         if turn.id is None:
             return None
-        manifest = self.store.last_of("manifest", before=turn.id)
+        manifest = (self.store.turn(turn.reply_to) if turn.reply_to is not None
+                    else self.store.last_of("manifest", before=turn.id))  # stored before replies were linked
         text = manifest.manifest if manifest is not None else None
         if not text or len(text) >= MAX_STORED_MANIFEST:
             return None
@@ -231,7 +284,7 @@ class ChatController:
             report = inspect_text(text, namespace=self.namespace, cluster_domain=self.cluster_domain)
         except Exception:  # noqa: BLE001 - unreadable now (a lower limit...): show what was stored
             return None
-        return InspectionResult(report.to_dict(), turn.lang, report, render.inspection_markdown(report, lang=turn.lang))
+        return _result(report, turn.lang)
 
     def export_turns(self) -> list[dict[str, Any]]:
         """The conversation for ``/export``; an inspection stored without its Markdown (older versions)
@@ -294,6 +347,16 @@ class ChatController:
         if self.tour is not None:
             self.tour.lang = self.answer_lang
         return self.lang
+
+
+def _result(report: Any, lang: str) -> InspectionResult:
+    """Everything the chat shows of a report, made once (by the worker that inspected it)."""
+    matrix = None
+    if report.reach:
+        from assistant.inspection import reach_matrix
+
+        matrix = reach_matrix(report)
+    return InspectionResult(report.to_dict(), lang, report, render.inspection_markdown(report, lang=lang), matrix)
 
 
 def is_question(text: str) -> bool:

@@ -62,9 +62,25 @@ def manifest_summary(text: str) -> str:
 
 
 # -- answers ---------------------------------------------------------------------------------------------
-def answer_note(answer: dict[str, Any], *, lexical_early: bool) -> str | None:
-    """Why this answer may be weaker than usual (model still loading, degraded core), or None."""
+def progress_line(label: str, done: int, total: int, *, stage: str = "", cancel: str = "", width: int = 20) -> str:
+    """The status bar's progress: ``inspecting · reach [████░░░░] 4,500/90,000 · Esc cancels``; empty
+    when ``total`` is 0 (finished); without a bar when ``total`` is 1 (one step, nothing to measure)."""
+    if total <= 0:
+        return ""
+    head = f"{label} · {stage}" if stage else label
+    tail = f" · {cancel}" if cancel else ""
+    if total == 1:
+        return f"{head}…{tail}"
+    filled = min(width, int(width * done / total))
+    return f"{head} [{'█' * filled}{'░' * (width - filled)}] {done:,}/{total:,}{tail}"
+
+
+def answer_note(answer: dict[str, Any], *, lexical_early: bool, build_stopped: bool = False) -> str | None:
+    """Why this answer may be weaker than usual (model still loading, index build stopped, degraded
+    core), or None."""
     lang = languages.resolve(answer.get("lang"))
+    if build_stopped:
+        return t(lang, "note.build_stopped")
     if lexical_early:
         return t(lang, "note.lexical_early")
     if answer.get("degraded"):

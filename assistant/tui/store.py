@@ -74,7 +74,24 @@ MIGRATIONS: tuple[str, ...] = (
         time REAL NOT NULL
     );
     """,
+    # version 2: replies kept next to their question when windows share a conversation; undo in the file
+    """
+    ALTER TABLE turns ADD COLUMN reply_to INTEGER;
+    CREATE INDEX IF NOT EXISTS turns_in_order ON turns (conversation, COALESCE(reply_to, id), id);
+    CREATE TABLE IF NOT EXISTS undo_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        conversation INTEGER NOT NULL,
+        stamp REAL NOT NULL,
+        undone REAL
+    );
+    """,
 )
+UNDO_WINDOW_S = 3600.0
+"""How long a clear or delete can be undone (afterwards the rows are purged at the next start)."""
+ORDER = "COALESCE(reply_to, id)"
+"""Display order of a conversation: a reply (answer, report, bundle answer) sits right after the turn
+it answers, whichever window wrote what in between; the turn id breaks ties."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -103,6 +120,9 @@ class Turn:
     """A notice's kind (``bundle`` for an answer about the inspected manifest), for its style."""
     id: int | None = None
     """Row id once stored (monotonic across windows)."""
+    reply_to: int | None = None
+    """The id of the turn this one answers (an answer's question, a report's manifest), so two windows
+    writing to one conversation show each reply under its own question."""
 
     _DATA_FIELDS = ("answer", "note", "report", "lang", "hints", "manifest", "kind")
 
@@ -132,6 +152,12 @@ class Turn:
                    manifest=data.get("manifest") if isinstance(data.get("manifest"), str) else None,
                    kind=str(data.get("kind") or ""))
 
+    @property
+    def order_key(self) -> tuple[int, int]:
+        """Where the turn sits in its conversation (stored turns only): see :data:`ORDER`."""
+        tid = self.id or 0
+        return (self.reply_to or tid, tid)
+
     def _data_json(self) -> str:
         return json.dumps({n: getattr(self, n) for n in self._DATA_FIELDS if getattr(self, n) not in (None, {}, "")},
                           ensure_ascii=False)
@@ -143,13 +169,6 @@ class ConversationInfo:
     title: str
     updated: float
     turns: int
-
-
-@dataclass(frozen=True)
-class _Undo:
-    kind: Literal["clear", "delete"]
-    conversation: int
-    stamp: float
 
 
 def _read_json(path: Path, default: Any) -> Any:
@@ -194,8 +213,9 @@ class Store:
         """User rebindings from settings.json ``{"keymap": {"app.help": "f5"}}``: binding id -> keys."""
         self.last_error: str | None = None
         """Why the last operation on disk failed, or None: the UI shows it once."""
-        self._undo: list[_Undo] = []
         self._lock = threading.RLock()
+        self._data_version: int | None = None
+        self.changed_elsewhere()  # the baseline: what other windows commit from now on is "changed"
 
     # -- opening ----------------------------------------------------------------------------------
     @classmethod
@@ -243,6 +263,11 @@ class Store:
         turns = legacy.get("turns") if isinstance(legacy, dict) else None
         history = _read_json(self.root / LEGACY_HISTORY_FILE, [])
         with self.db:
+            # claimed first, in the same transaction: of two windows started at once, one imports and
+            # the other finds the mark (it waited for the first's write lock) and imports nothing
+            if not self.db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('legacy_json_imported', ?)",
+                                   (now_stamp(),)).rowcount:
+                return
             if isinstance(turns, list) and turns:
                 cid = self._insert_conversation("imported")
                 for raw in turns:
@@ -253,17 +278,17 @@ class Store:
             if isinstance(history, list):
                 self.db.executemany("INSERT INTO prompts (text, time) VALUES (?, ?)",
                                     [(h, time.time()) for h in history if isinstance(h, str) and h.strip()])
-            self.db.execute("INSERT INTO meta (key, value) VALUES ('legacy_json_imported', ?)", (now_stamp(),))
 
     def _purge_deleted(self) -> None:
         """Conversations deleted (and not undone) in an earlier session are gone for good."""
-        cutoff = time.time() - 3600
+        cutoff = time.time() - UNDO_WINDOW_S
         with self.db:
             old = [r[0] for r in self.db.execute("SELECT id FROM conversations WHERE deleted < ?", (cutoff,))]
             for cid in old:
                 self.db.execute("DELETE FROM turns WHERE conversation=?", (cid,))
                 self.db.execute("DELETE FROM conversations WHERE id=?", (cid,))
             self.db.execute("DELETE FROM turns WHERE cleared < ?", (cutoff,))
+            self.db.execute("DELETE FROM undo_log WHERE stamp < ?", (cutoff,))
 
     def _claim_conversation(self, strict: bool = False) -> None:
         """Take the most recent conversation no live window holds, else start one (``strict``: raise
@@ -322,13 +347,14 @@ class Store:
         return int(cur.lastrowid or 0)
 
     def _insert_turn(self, cid: int, turn: Turn) -> int:
-        cur = self.db.execute("INSERT INTO turns (conversation, role, text, data, time) VALUES (?, ?, ?, ?, ?)",
-                              (cid, turn.role, turn.text, turn._data_json(), turn.time))
+        cur = self.db.execute("INSERT INTO turns (conversation, role, text, data, time, reply_to) "
+                              "VALUES (?, ?, ?, ?, ?, ?)",
+                              (cid, turn.role, turn.text, turn._data_json(), turn.time, turn.reply_to))
         return int(cur.lastrowid or 0)
 
     @staticmethod
     def _turn_from_row(row: tuple[Any, ...]) -> Turn:
-        tid, role, text, data, stamp = row
+        tid, role, text, data, stamp, reply_to = row
         try:
             extra = json.loads(data)
         except ValueError:
@@ -336,6 +362,7 @@ class Store:
         turn = Turn.from_dict({**(extra if isinstance(extra, dict) else {}), "role": role, "text": text,
                                "time": stamp}) or Turn(role="notice", text=text)
         turn.id = tid
+        turn.reply_to = reply_to
         return turn
 
     # -- conversations ----------------------------------------------------------------------------
@@ -402,7 +429,7 @@ class Store:
                 self._failed("rename the conversation", exc)
 
     def delete(self, cid: int | None = None) -> None:
-        """Delete a conversation (``undo`` brings it back); deleting this window's starts a new one."""
+        """Delete a conversation (``undo``, from any window, brings it back); deleting this window's starts a new one."""
         cid = self.conversation_id if cid is None else cid
         stamp = time.time()
         with self._lock:
@@ -410,50 +437,63 @@ class Store:
                 with self.db:
                     self.db.execute("UPDATE conversations SET deleted=?, owner=NULL, owner_pid=NULL WHERE id=?",
                                     (stamp, cid))
+                    self.db.execute("INSERT INTO undo_log (kind, conversation, stamp) VALUES ('delete', ?, ?)",
+                                    (cid, stamp))
             except sqlite3.Error as exc:
                 self._failed("delete the conversation", exc)
                 return
-            self._undo.append(_Undo("delete", cid, stamp))
         if cid == self.conversation_id:
             self.new_conversation()
 
     def clear_conversation(self) -> None:
-        """Hide every turn of this conversation (``undo`` shows them again)."""
+        """Hide every turn of this conversation (``undo``, from any window, shows them again)."""
         stamp = time.time()
         with self._lock:
             try:
                 with self.db:
                     self.db.execute("UPDATE turns SET cleared=? WHERE conversation=? AND cleared IS NULL",
                                     (stamp, self.conversation_id))
+                    self.db.execute("INSERT INTO undo_log (kind, conversation, stamp) VALUES ('clear', ?, ?)",
+                                    (self.conversation_id, stamp))
             except sqlite3.Error as exc:
                 self._failed("clear the conversation", exc)
-                return
-            self._undo.append(_Undo("clear", self.conversation_id, stamp))
 
     def undo(self) -> str | None:
-        """Undo the last clear or delete of this window: ``"clear"``/``"delete"``, or None."""
+        """Undo the last clear or delete, whichever window made it (within :data:`UNDO_WINDOW_S`):
+        ``"clear"``/``"delete"``, or None. The undo log is in the database, so a window opened after
+        the one that cleared was closed can still bring the turns back; two windows undoing at once
+        undo two different actions (each claims its row with a conditional update)."""
         with self._lock:
-            if not self._undo:
-                return None
-            last = self._undo.pop()
             try:
                 with self.db:
-                    if last.kind == "clear":
+                    row = self.db.execute("SELECT id, kind, conversation, stamp FROM undo_log WHERE undone IS NULL "
+                                          "AND stamp >= ? ORDER BY id DESC LIMIT 1",
+                                          (time.time() - UNDO_WINDOW_S,)).fetchone()
+                    if row is None:
+                        return None
+                    uid, kind, cid, stamp = row
+                    self.db.execute("UPDATE undo_log SET undone=? WHERE id=? AND undone IS NULL", (time.time(), uid))
+                    if kind == "clear":
                         self.db.execute("UPDATE turns SET cleared=NULL WHERE conversation=? AND cleared=?",
-                                        (last.conversation, last.stamp))
+                                        (cid, stamp))
                     else:
                         self.db.execute("UPDATE conversations SET deleted=NULL WHERE id=? AND deleted=?",
-                                        (last.conversation, last.stamp))
+                                        (cid, stamp))
             except sqlite3.Error as exc:
                 self._failed("undo", exc)
                 return None
-        if last.kind == "delete" or last.conversation != self.conversation_id:
-            self.switch(last.conversation)
-        return last.kind
+        if kind == "delete" or cid != self.conversation_id:
+            self.switch(cid)
+        return str(kind)
 
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        with self._lock:
+            try:
+                return self.db.execute("SELECT 1 FROM undo_log WHERE undone IS NULL AND stamp >= ? LIMIT 1",
+                                       (time.time() - UNDO_WINDOW_S,)).fetchone() is not None
+            except sqlite3.Error:
+                return False
 
     # -- turns ------------------------------------------------------------------------------------
     def add_turn(self, turn: Turn) -> Turn:
@@ -482,25 +522,71 @@ class Store:
                 return 0
         return int(row[0])
 
-    def recent_turns(self, limit: int, before: int | None = None) -> list[Turn]:
-        """The last ``limit`` turns (before the turn id ``before``, if given), oldest first."""
+    def recent_turns(self, limit: int, before: tuple[int, int] | int | None = None) -> list[Turn]:
+        """The last ``limit`` turns in display order (see :data:`ORDER`), oldest first; with ``before``
+        (a turn's :attr:`Turn.order_key`, or the id of a turn that answers nothing) only those above it."""
+        key = (before, before) if isinstance(before, int) else before or (2**62, 2**62)
         with self._lock:
             try:
                 rows = self.db.execute(
-                    "SELECT id, role, text, data, time FROM turns WHERE conversation=? AND cleared IS NULL "
-                    "AND id < ? ORDER BY id DESC LIMIT ?",
-                    (self.conversation_id, before if before is not None else 2**62, limit)).fetchall()
+                    f"SELECT id, role, text, data, time, reply_to FROM turns WHERE conversation=? AND cleared IS NULL "
+                    f"AND ({ORDER}, id) < (?, ?) ORDER BY {ORDER} DESC, id DESC LIMIT ?",
+                    (self.conversation_id, key[0], key[1], limit)).fetchall()
             except sqlite3.Error as exc:
                 self._failed("read the conversation", exc)
                 return []
         return [self._turn_from_row(r) for r in reversed(rows)]
+
+    def turns_after(self, turn_id: int) -> list[Turn]:
+        """Turns of this conversation stored after the id ``turn_id`` (by any window), by id."""
+        with self._lock:
+            try:
+                rows = self.db.execute("SELECT id, role, text, data, time, reply_to FROM turns WHERE conversation=? "
+                                       "AND cleared IS NULL AND id > ? ORDER BY id", (self.conversation_id, turn_id)).fetchall()
+            except sqlite3.Error as exc:
+                self._failed("read the conversation", exc)
+                return []
+        return [self._turn_from_row(r) for r in rows]
+
+    def changed_elsewhere(self) -> bool:
+        """True when another connection (window) committed to the database since the last call: a cheap
+        check (no table is read) the chat makes every second before looking for new turns."""
+        with self._lock:
+            try:
+                version = self.db.execute("PRAGMA data_version").fetchone()[0]
+            except sqlite3.Error:
+                return False
+        changed = self._data_version is not None and version != self._data_version
+        self._data_version = version
+        return changed
+
+    def sync_point(self) -> tuple[int, int]:
+        """(visible turns, highest turn id) of this conversation: what a window compares to notice that
+        another window added, cleared or restored turns."""
+        with self._lock:
+            try:
+                row = self.db.execute("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM turns WHERE conversation=? AND "
+                                      "cleared IS NULL", (self.conversation_id,)).fetchone()
+            except sqlite3.Error:
+                return (0, 0)
+        return (int(row[0]), int(row[1]))
+
+    def turn(self, turn_id: int) -> Turn | None:
+        """One stored turn of this conversation by id (the manifest a report answers), or None."""
+        with self._lock:
+            try:
+                row = self.db.execute("SELECT id, role, text, data, time, reply_to FROM turns WHERE id=? AND "
+                                      "conversation=? AND cleared IS NULL", (turn_id, self.conversation_id)).fetchone()
+            except sqlite3.Error:
+                return None
+        return self._turn_from_row(row) if row else None
 
     def last_of(self, role: Role, before: int | None = None) -> Turn | None:
         """The newest turn of ``role`` in this conversation (the last manifest, the last report), or the
         newest before the turn id ``before`` (the manifest a stored report came from)."""
         with self._lock:
             try:
-                row = self.db.execute("SELECT id, role, text, data, time FROM turns WHERE conversation=? AND "
+                row = self.db.execute("SELECT id, role, text, data, time, reply_to FROM turns WHERE conversation=? AND "
                                       "cleared IS NULL AND role=? AND id < ? ORDER BY id DESC LIMIT 1",
                                       (self.conversation_id, role,
                                        before if before is not None else 2**62)).fetchone()
@@ -584,17 +670,40 @@ def _open_db(path: Path | None) -> sqlite3.Connection:
         if path is not None:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreUnavailable(f"the conversation database {target} was written by a newer podtalk "
-                                   f"(schema {version} > {SCHEMA_VERSION})")
-        for number in range(version, SCHEMA_VERSION):
-            with db:
-                db.executescript(MIGRATIONS[number])
-                db.execute(f"PRAGMA user_version={number + 1}")
+        _migrate(db, target)
         db.execute("SELECT COUNT(*) FROM conversations").fetchone()
     except sqlite3.DatabaseError as exc:
         db.close()
         reason = "is locked by another program" if "locked" in str(exc) else f"is damaged ({exc})"
         raise StoreUnavailable(f"the conversation database {target} {reason}") from exc
     return db
+
+
+def _migrate(db: sqlite3.Connection, target: str) -> None:
+    """Bring the schema to :data:`SCHEMA_VERSION` in one write transaction. Why not ``executescript``:
+    it commits as it goes, so two windows started at the same moment could both see the old version
+    and both run a migration that is not idempotent (``ALTER TABLE ... ADD COLUMN``); under
+    ``BEGIN IMMEDIATE`` the second waits (busy timeout), then reads the new version and does nothing."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        return
+    level = db.isolation_level
+    db.isolation_level = None  # explicit transaction control
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreUnavailable(f"the conversation database {target} was written by a newer podtalk "
+                                       f"(schema {version} > {SCHEMA_VERSION})")
+            for number in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version={number + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    finally:
+        db.isolation_level = level

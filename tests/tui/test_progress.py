@@ -1,7 +1,10 @@
-"""Progress for long operations: the index build reports as it encodes, the chat shows it and
-inspection progress, Esc cancels an inspection, and ``podtalk --version``."""
+"""Progress for long operations: the index build reports as it encodes, the chat shows it and a big
+inspection's bar, Esc stops an inspection (the inspector itself stops) and the index build (answers
+stay lexical, ``/reindex`` resumes), ``podtalk inspect`` draws a bar on a terminal, and ``--version``."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 
@@ -37,28 +40,174 @@ async def test_chat_status_shows_progress_and_clears_it(make_app):
         await wait_until(pilot, lambda: "128/800" not in app.status.render().plain)
 
 
-async def test_escape_cancels_an_inspection(make_app, shop_manifest, monkeypatch):
-    import threading
+def big_bundle(apps: int = 300, policies: int = 100) -> str:
+    """A real bundle big enough to take about a second to inspect: Deployments, Services and
+    NetworkPolicies in four namespaces (the shape of eval/bench.py's 1,000-document bundle)."""
+    docs = []
+    for i in range(apps):
+        ns = f"ns{i % 4}"
+        docs.append(f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: app-{i}, namespace: {ns}}}
+spec:
+  selector: {{matchLabels: {{app: app-{i}}}}}
+  template:
+    metadata: {{labels: {{app: app-{i}, tier: t{i % 5}, team: team{i % 7}}}}}
+    spec:
+      containers: [{{name: main, image: example/app:1, ports: [{{name: http, containerPort: 8080}}]}}]
+""")
+        docs.append(f"""apiVersion: v1
+kind: Service
+metadata: {{name: app-{i}, namespace: {ns}}}
+spec:
+  selector: {{app: app-{i}}}
+  ports: [{{name: http, port: 80, targetPort: http}}]
+""")
+    for i in range(policies):
+        docs.append(f"""apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: pol-{i}, namespace: ns{i % 4}}}
+spec:
+  podSelector: {{matchLabels: {{tier: t{i % 5}}}}}
+  policyTypes: [Ingress, Egress]
+  ingress:
+    - from: [{{podSelector: {{matchLabels: {{team: team{i % 7}}}}}}}]
+      ports: [{{port: http}}]
+  egress:
+    - to: [{{podSelector: {{matchLabels: {{tier: t{(i + 2) % 5}}}}}}}]
+      ports: [{{port: 8080}}]
+""")
+    return "---\n".join(docs)
 
+
+def _spy_progress(app, press_escape_at: str | None = None) -> list[tuple[str, int, int]]:
+    """Record what the real inspector reports to the chat (the calls pass through unchanged); with
+    ``press_escape_at``, the user presses Esc once the inspection is that far (a stage name)."""
+    from textual import events
+
+    seen: list[tuple[str, int, int]] = []
+    real = app.controller.inspect
+
+    def recording(text, cancelled=None, progress=None):
+        def report(stage, done, total):
+            seen.append((stage, done, total))
+            if stage == press_escape_at and done == 0:  # a key, as the terminal would send it
+                app.post_message(events.Key("escape", None))
+            progress(stage, done, total)
+        return real(text, cancelled=cancelled, progress=report)
+
+    app.controller.inspect = recording
+    return seen
+
+
+def _status_lines(app) -> list[str]:
+    """Every progress line the status bar shows."""
+    lines: list[str] = []
+    app.status.watch(app.status, "progress", lambda value: lines.append(value) if value else None)
+    return lines
+
+
+async def test_a_big_inspection_shows_a_bar_and_esc_stops_the_inspector(make_app):
     app = make_app()
-    started, release = threading.Event(), threading.Event()
-    real_inspect = app.controller.inspect
-
-    def slow(text, cancelled=lambda: False):
-        started.set()
-        release.wait(10)
-        return real_inspect(text, cancelled)
-
-    monkeypatch.setattr(app.controller, "inspect", slow)
-    async with app.run_test(size=(100, 30)) as pilot:
-        app.prompt.text = shop_manifest
+    seen = _spy_progress(app, press_escape_at="reach")
+    async with app.run_test(size=(120, 30)) as pilot:
+        lines = _status_lines(app)
+        app.prompt.text = big_bundle()
         await pilot.press("enter")
-        await wait_until(pilot, lambda: started.is_set() and "Esc" in app.status.render().plain)
-        await pilot.press("escape")
-        release.set()
+        await wait_until(pilot, lambda: any(v.markdown_text.startswith("Inspection stopped")
+                                            for v in app.query("NoticeView")), what="the stopped notice", timeout=60)
         await wait_until(pilot, lambda: not app.status.progress, what="progress cleared")
-        await pilot.pause(0.2)
+        stopped_at = len(seen)
+        await pilot.pause(0.5)
+        assert len(seen) == stopped_at  # the inspector stopped: it reports nothing more
+        stage, done, total = seen[-1]
+        assert stage == "reach" and done < total, "it ran to the end"
         assert not app.query("InspectionView") and not app.query("ErrorView")
+    bars = [line for line in lines if "█" in line or "░" in line]
+    assert bars and all(line.startswith("inspecting · ") and line.endswith("Esc cancels") for line in bars)
+
+
+async def test_a_big_inspection_left_alone_reports_every_stage_then_the_report(make_app):
+    app = make_app()
+    seen = _spy_progress(app)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.prompt.text = big_bundle(apps=80, policies=30)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.query("InspectionView"), what="the report", timeout=60)
+        assert not app.status.progress
+    stages = [s for s, _, _ in seen]
+    assert [s for i, s in enumerate(stages) if s not in stages[:i]] == ["parse", "model", "rules", "reach", "report"]
+    reach = [(done, total) for stage, done, total in seen if stage == "reach"]
+    assert reach[-1][0] == reach[-1][1]  # every pair was worked out before the report was written
+
+
+def test_the_command_line_bar_is_drawn_on_a_terminal_and_erased_before_the_report(tmp_path):
+    import io
+
+    from assistant.inspection.command import StageBar, run
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    path = tmp_path / "big.yaml"
+    path.write_text(big_bundle(apps=80, policies=30), encoding="utf-8")
+    assert StageBar.for_terminal(io.StringIO()) is None  # a pipe or a log gets no bar
+    err, out = Terminal(), io.StringIO()
+    bar = StageBar.for_terminal(err)
+    bar.SHOW_AFTER_S = 0.0  # draw even if this machine inspects it faster than a person would notice
+    run(str(path), stdout=out, progress=bar)
+    drawn = err.getvalue()
+    assert "podtalk: inspecting · parse" in drawn and "podtalk: inspecting · reach" in drawn
+    assert drawn.endswith("\r\x1b[K")  # erased: the report starts on a clean line
+    assert out.getvalue().startswith("Inspected 190 object(s)") and "\x1b[K" not in out.getvalue()
+
+
+async def test_esc_stops_the_index_build_answers_stay_lexical_and_reindex_resumes(kb, encoder, tmp_path,
+                                                                                monkeypatch, make_app):
+    """A first start whose index build is stopped with Esc: the chat keeps answering lexically and
+    says why; ``/reindex`` encodes only the texts the stopped build had not reached."""
+    import functools
+    import os
+    import shutil
+
+    from assistant.engine import Assistant
+    from assistant.retrieval import embedding_cache
+    from assistant.retrieval.retriever import Retriever
+    from tests.tui.helpers import ask
+
+    session_cache = Path(os.environ["PODTALK_CACHE"])
+    store = next(session_cache.glob("embeddings-*.npz"))  # every KB text, encoded by the session's build
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    shutil.copy(store, cache / store.name)
+    with np.load(cache / store.name) as data:
+        keys, vectors = data["keys"], data["vectors"]
+    np.savez(cache / store.name, keys=keys[24:], vectors=vectors[24:])  # 24 texts left to encode
+    monkeypatch.setenv("PODTALK_CACHE", str(cache))
+    monkeypatch.setenv("PODTALK_ENCODER", "numpy")
+    # the real encoder, in batches of 4 instead of 128, so the build has somewhere to stop
+    monkeypatch.setattr(embedding_cache, "encode_with_cache",
+                        functools.partial(embedding_cache.encode_with_cache, batch=4))
+    app = make_app(assistant=Assistant(kb, retriever=Retriever(kb, encoder=encoder)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: "/24 ·" in app.status.progress and "] 0/24" not in app.status.progress,
+                         what="the build bar, a batch done", timeout=60)
+        assert "Esc stops it" in app.status.progress
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: "/reindex" in app.status.readiness, what="stopped", timeout=60)
+        assert not app.status.progress and not app.dense_ready
+        with np.load(cache / store.name) as data:
+            kept = len(data["keys"])
+        assert len(keys) - 24 < kept < len(keys)  # what was encoded before Esc is kept, not all of it
+        view = await ask(pilot, "what is a headless service")
+        assert view.answer["answer"] and "/reindex" in (view.note or "")
+        reported: list[str] = []
+        app.status.watch(app.status, "progress", lambda value: reported.append(value) if value else None)
+        app.prompt.text = "/reindex"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.dense_ready and app.status.ready, what="hybrid again", timeout=120)
+    assert reported and f"/{len(keys) - kept}" in reported[0]  # only the rest was encoded
 
 
 def test_version():

@@ -182,3 +182,62 @@ def test_kill_9_while_writing_loses_at_most_the_turn_being_written(tmp_path):
     texts = [t["text"] for t in store.turns]
     assert len(texts) > 200 and texts == [f"turn {i}" for i in range(len(texts))]  # no gap, no torn row
     assert store.history[-1] in (texts[-1], f"turn {len(texts) - 2}")
+
+
+def test_undo_of_a_clear_works_from_another_window_even_after_the_first_closed(tmp_path):
+    first = Store.load(tmp_path)
+    first.add_turn(_q("kept question"))
+    cleared = first.conversation_id
+    first.clear_conversation()
+    first.close()
+    other = Store.load(tmp_path)  # a new window, started after the one that cleared was closed
+    other.new_conversation()
+    assert other.can_undo
+    assert other.undo() == "clear"
+    assert other.conversation_id == cleared and [t["text"] for t in other.turns] == ["kept question"]
+    assert other.undo() is None and not Store.load(tmp_path).can_undo  # undone once, for every window
+
+
+def test_replies_sit_under_their_own_question_when_two_windows_share_a_conversation(tmp_path):
+    a, b = Store.load(tmp_path), Store.load(tmp_path)
+    b.switch(a.conversation_id)
+    qa = a.add_turn(_q("A asks"))
+    qb = b.add_turn(_q("B asks"))
+    b.add_turn(Turn(role="answer", text="answer to B", reply_to=qb.id))  # B's answer comes first
+    a.add_turn(Turn(role="answer", text="answer to A", reply_to=qa.id))
+    order = ["A asks", "answer to A", "B asks", "answer to B"]
+    for store in (a, b):
+        assert [t.text for t in store.recent_turns(10)] == order
+        newest_two = store.recent_turns(2)
+        assert [t.text for t in newest_two] == order[2:]
+        assert [t.text for t in store.recent_turns(10, before=newest_two[0].order_key)] == order[:2]
+    assert a.changed_elsewhere() and not a.changed_elsewhere()  # B wrote since A last looked; then nothing
+    assert [t.text for t in a.turns_after(qa.id)] == ["B asks", "answer to B", "answer to A"]
+
+
+STARTER = r"""
+import sys, time
+from pathlib import Path
+from assistant.tui.store import Store
+start = float(sys.argv[2])
+while time.time() < start:
+    pass
+store = Store.load(Path(sys.argv[1]))
+print("memory" if store.in_memory else "file", store.last_error or "", flush=True)
+"""
+
+
+def test_windows_started_at_the_same_moment_on_a_new_database_all_get_the_file(tmp_path):
+    """The schema migration and the one-time legacy import each run once, under a write lock: two
+    windows opening a fresh database together used to both migrate (duplicate column) or both import
+    (duplicate meta key), and one fell back to a temporary in-memory conversation."""
+    import time
+
+    (tmp_path / "prompt-history.json").write_text(json.dumps(["old question"]), encoding="utf-8")
+    start = time.time() + 1.0
+    children = [subprocess.Popen([sys.executable, "-c", STARTER, str(tmp_path), str(start)], cwd=REPO,
+                                 stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+                for _ in range(4)]
+    outputs = [child.communicate(timeout=60)[0].strip() for child in children]
+    assert outputs == ["file"] * 4
+    assert Store.load(tmp_path).history == ["old question"]  # imported once

@@ -247,12 +247,14 @@ class InspectionView(MessageView, Vertical):
     """
 
     def __init__(self, report: dict[str, Any], *, lang: str = languages.DEFAULT, markdown: str = "", live: Any = None,
-                 turn_id: int | None = None) -> None:
+                 turn_id: int | None = None, matrix: Any = None) -> None:
         super().__init__(classes="turn inspection")
         self.report = report
         self.lang = lang
         self.turn_id = turn_id
         self.live = live
+        self.matrix = matrix
+        """The reach matrix made with the report (in its worker), or None: then it is drawn here."""
         self.markdown_text = markdown
         """The whole result as Markdown (what ``c`` and ``/copy`` copy)."""
         self._sections = render.markdown_sections(markdown)
@@ -263,10 +265,12 @@ class InspectionView(MessageView, Vertical):
             with Vertical(classes=f"section sev-{kind}"):
                 if kind == "reach":
                     yield Static(Text(t(self.lang, "reach.title"), style="bold"), classes="reach-title")
-                    if self.live is not None and self.live.reach:
+                    if self.matrix is None and self.live is not None and self.live.reach:
                         from assistant.inspection import reach_matrix
 
-                        yield Static(reach_matrix(self.live), classes="reach")
+                        self.matrix = reach_matrix(self.live)
+                    if self.matrix is not None:
+                        yield Static(self.matrix, classes="reach")
                 elif title:
                     yield Static(Text(title[4:]), classes="sev-title")
                 yield markdown_body(rest.strip())
