@@ -106,6 +106,11 @@ class Cause:
     def requires(self) -> list[str]:
         return self.data.get("requires", [])
 
+    @property
+    def commonness(self) -> str:
+        """``common``, ``occasional`` (the default) or ``rare``: the prior the ranking starts from."""
+        return self.data.get("commonness", "occasional")
+
     def clue_ids(self) -> set[str]:
         return set(self.signatures) | set(self.rule_in) | set(self.rule_out) | set(self.requires)
 

@@ -30,8 +30,13 @@ def _effect(cause: Cause, choice: Choice) -> int:
 
 
 def is_close(ranked: list[RankedCause]) -> bool:
+    """The runner-up is close in score, or the asker's clues fit the two leaders equally (then only
+    phrase similarity and how common each cause is separate them, which a question should settle)."""
     live = [r for r in ranked if not r.ruled_out_by]
-    return len(live) >= 2 and live[1].score >= CLOSE_RATIO * live[0].score
+    if len(live) < 2:
+        return False
+    same_clues = bool(live[0].evidence) and set(live[0].evidence) == set(live[1].evidence)
+    return same_clues or live[1].score >= CLOSE_RATIO * live[0].score
 
 
 def choose(catalog: Catalog, ranked: list[RankedCause], known: set[str], asked: set[str]) -> Narrowing | None:
@@ -39,7 +44,7 @@ def choose(catalog: Catalog, ranked: list[RankedCause], known: set[str], asked: 
     if not is_close(ranked):
         return None
     live = [r for r in ranked if not r.ruled_out_by]
-    top = [r for r in live[:CANDIDATES] if r.score >= CLOSE_RATIO * 0.5 * live[0].score]
+    top = live[:2] + [r for r in live[2:CANDIDATES] if r.score >= CLOSE_RATIO * 0.5 * live[0].score]
     best: tuple[float, Narrowing] | None = None
     for q in catalog.narrowing:
         if q.id in asked:
