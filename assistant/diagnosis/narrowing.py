@@ -12,6 +12,7 @@ import difflib
 import re
 
 from assistant.diagnosis.catalog import Catalog, Cause, Choice, Narrowing
+from assistant.diagnosis.clues import ClueHit
 from assistant.diagnosis.ranking import RankedCause
 
 CLOSE_RATIO = 0.6
@@ -85,3 +86,30 @@ def read_choice(question: Narrowing, reply: str, lang: str) -> Choice | None:
             if best is None or ratio > best[0]:
                 best = (ratio, ch)
     return best[1] if best and best[0] >= 0.6 else None
+
+
+MIN_QUOTED_LABEL = 6
+"""A choice label shorter than this (normalised) is too common a phrase to count as a quoted answer."""
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.sub(r"[`*]", "", text).lower().split())
+
+
+def quoted_choices(catalog: Catalog, text: str) -> list[ClueHit]:
+    """Clues of every narrowing choice whose label ``text`` quotes in full: a one-shot ``podtalk ask``
+    cannot take a numbered reply, so its answer asks the user to ask again with the matching line added,
+    and that line must then count as the chat's reply would."""
+    norm = _normal(text)
+    kinds = {c.id: c.kind for c in catalog.clues}
+    hits: list[ClueHit] = []
+    for q in catalog.narrowing:
+        for ch in q.choices:
+            if not ch.clues:
+                continue
+            for label in ch.label.values():
+                lab = _normal(label)
+                if len(lab) >= MIN_QUOTED_LABEL and lab in norm:
+                    hits += [ClueHit(cid, kinds.get(cid, "observation"), label, origin="answer") for cid in ch.clues]
+                    break
+    return hits

@@ -17,9 +17,8 @@ from tests.diagnosis.test_catalog import _copy_kb
 def test_a_generic_dns_timeout_starts_with_coredns(assistant):
     ans = assistant.ask("DNS lookups time out inside pods")
     assert ans.causes[0]["id"] == "dns-coredns-not-running"
-    body = ans.answer.split("Sources:")[0]
-    assert "CoreDNS" in body.split("**If that is not it")[0]
-    assert "br_netfilter" not in body.split("**If that is not it")[0]
+    body = ans.answer.split("Sources:")[0].split("**If that is not it")[0]
+    assert "CoreDNS" in body and "br_netfilter" not in body
 
 
 def test_a_generic_chinese_dns_failure_starts_with_coredns(assistant):
@@ -93,3 +92,11 @@ def test_new_clue_patterns_stay_quiet(text, clue):
     from assistant.diagnosis.clues import extract_clues
 
     assert clue not in {h.id for h in extract_clues(text, load_catalog())}
+
+
+def test_no_endpoints_in_chinese_is_not_read_as_having_endpoints():
+    from assistant.diagnosis.clues import extract_clues
+
+    ids = {h.id for h in extract_clues("service 没有 endpoints", load_catalog())}
+    assert "sig-no-endpoints" in ids and "obs-endpoints-present" not in ids
+    assert "obs-endpoints-present" in {h.id for h in extract_clues("service 有 endpoints，但访问超时", load_catalog())}
