@@ -74,12 +74,14 @@ def has_evidence(d: Diagnosis) -> bool:
 
 
 def lead_entry(d: Diagnosis, kb: Any) -> str | None:
-    """The KB entry that should lead the sources: of the leading cause's ``related`` entries, its
-    troubleshooting entry (the checklist around the check), else the one on the cause's own topic,
-    else the first."""
+    """The KB entry that should lead the sources: the one the leading cause names as ``lead``, else of
+    its ``related`` entries its troubleshooting entry (the checklist around the check), else the one on
+    the cause's own topic, else the first."""
     top = d.top
     if top is None:
         return None
+    if top.cause.lead in kb.by_id:
+        return top.cause.lead  # the cause names it (expected behaviour: the entry that explains it)
     related = [rid for rid in top.cause.related if rid in kb.by_id]
     for want in ("troubleshooting", top.cause.topic):
         for rid in related:

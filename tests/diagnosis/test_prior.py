@@ -100,3 +100,33 @@ def test_no_endpoints_in_chinese_is_not_read_as_having_endpoints():
     ids = {h.id for h in extract_clues("service 没有 endpoints", load_catalog())}
     assert "sig-no-endpoints" in ids and "obs-endpoints-present" not in ids
     assert "obs-endpoints-present" in {h.id for h in extract_clues("service 有 endpoints，但访问超时", load_catalog())}
+
+
+def test_an_expected_behaviour_cause_leads_with_the_entry_that_explains_it(assistant):
+    """Pinging a ClusterIP is not a fault: the answer leads with the entry on why it does not answer."""
+    ans = assistant.ask("kubernetes 1.29 with ipvs, I can not ping the cluster ip of my service, curl works")
+    assert ans.causes[0]["id"] == "svc-ping-clusterip"
+    assert ans.sources[0]["id"] == "clusterip-ping"
+
+
+def test_a_lead_outside_related_is_reported(tmp_path):
+    root = _copy_kb(tmp_path)
+    path = root / "causes" / "service" / "svc-ping-clusterip.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("lead: clusterip-ping", "lead: service-nodeport"),
+                    encoding="utf-8")
+    with pytest.raises(KBError) as err:
+        load_catalog(root)
+    assert "svc-ping-clusterip.yaml" in str(err.value) and "lead" in str(err.value)
+
+
+def test_refused_by_service_name_is_not_a_dns_policy_problem(assistant):
+    """A name that resolves and then refuses is past DNS: with a pod without labels, the selector."""
+    ans = assistant.ask("hostNetwork pod with dnsPolicy ClusterFirstWithHostNet and no labels; with the pod IP "
+                        "the app answers but with the service name I get connection refused")
+    ids = [c["id"] for c in ans.causes]
+    assert ids[0] == "svc-selector-no-match" and "dns-pod-dnspolicy" not in ids[:3]
+
+
+def test_a_lost_client_ip_is_the_snat_not_the_local_policy_drop(assistant):
+    ans = assistant.ask("NodePort on bare metal: my app can't see the real client IP, the logs only show a node IP")
+    assert ans.causes[0]["id"] == "svc-source-ip-snat"
