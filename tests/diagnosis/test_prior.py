@@ -130,3 +130,20 @@ def test_refused_by_service_name_is_not_a_dns_policy_problem(assistant):
 def test_a_lost_client_ip_is_the_snat_not_the_local_policy_drop(assistant):
     ans = assistant.ask("NodePort on bare metal: my app can't see the real client IP, the logs only show a node IP")
     assert ans.causes[0]["id"] == "svc-source-ip-snat"
+
+
+@pytest.mark.parametrize("text, clue, present", [
+    ("宿主机上无法ping通cluster-ip", "obs-ping-clusterip", True),
+    ("we can't curl the cluster-ip of the service", "obs-clusterip-fails", True),
+    ("创建 service 后，nodeport 方式不能访问", "obs-clusterip-fails", False),
+    ("创建 service 后，nodeport 方式不能访问", "obs-nodeport-fails", True),
+])
+def test_clusterip_and_nodeport_phrasings(text, clue, present):
+    from assistant.diagnosis.clues import extract_clues
+
+    assert (clue in {h.id for h in extract_clues(text, load_catalog())}) is present
+
+
+def test_a_fresh_cluster_whose_nodeport_fails_lists_kube_proxy(assistant):
+    ans = assistant.ask("集群刚安装成功，nodeport 在节点上 curl 没有任何返回")
+    assert "svc-kube-proxy-not-running" in [c["id"] for c in ans.causes[:3]]
