@@ -147,3 +147,12 @@ def test_clusterip_and_nodeport_phrasings(text, clue, present):
 def test_a_fresh_cluster_whose_nodeport_fails_lists_kube_proxy(assistant):
     ans = assistant.ask("集群刚安装成功，nodeport 在节点上 curl 没有任何返回")
     assert "svc-kube-proxy-not-running" in [c["id"] for c in ans.causes[:3]]
+
+
+def test_crashing_coredns_is_diagnosed_though_a_generic_crash_is_not(assistant):
+    """A crash-looping CoreDNS is a networking report (the signature names the DNS add-on); a
+    crash-looping pod of one's own app stays out of scope."""
+    ans = assistant.ask("coredns 一直 CrashLoopBackOff，集群里的 DNS 都挂了，怎么办")
+    assert not ans.abstained and ans.causes[0]["id"] == "dns-coredns-not-running"
+    assert "logs" in ans.answer.split("参考文档")[0]
+    assert assistant.ask("Pod 一直 CrashLoopBackOff 怎么排查").abstained
