@@ -23,6 +23,7 @@ from assistant.diagnosis.clues import REPORT_CLUES, ClueHit, reports_failure
 from assistant.diagnosis.compose import compose_diagnosis
 from assistant.diagnosis.diagnose import Diagnosis, diagnoser_for
 from assistant.diagnosis.pasted import read_structure, recognise
+from assistant.diagnosis.ranking import GENERIC_CLUES
 from assistant.diagnosis.session import DiagnosisSession
 
 MAX_PASTE_CHARS = 64_000
@@ -47,19 +48,41 @@ def is_symptom_report(clues: list[ClueHit], pasted: list[Any], intent: str | Non
         or intent == "troubleshooting"
 
 
-def has_evidence(d: Diagnosis) -> bool:
-    """The leading cause rests on a clue, or on a symptom phrase that reads almost like the text."""
+WORKLOAD_CLUES = frozenset({"obs-pods-not-ready", "obs-pods-ready"})
+"""Observations about a pod's own health: CrashLoopBackOff or Pending alone is a workload question, not
+a report that communication fails."""
+
+
+def _retrieval_agrees(d: Diagnosis, answer: Any) -> bool:
+    """A report the retrieval declined is still diagnosed when two independent readings agree: the
+    leading cause rests on something the asker saw fail in communication ("from dev the short name does
+    not reach the Service in prod"), and the retrieval's best entry, too weak to answer alone, is one that
+    cause names in ``related``."""
     top = d.top
-    return top is not None and (bool(top.evidence) or top.similarity >= STRONG_SIMILARITY)
+    if top is None or not answer.sources or "obs-failure-reported" not in d.clue_ids:
+        return False
+    kinds = {h.id: h.kind for h in d.clues}
+    observed = any(kinds.get(cid) == "observation" and cid not in REPORT_CLUES | WORKLOAD_CLUES
+                   for cid in top.evidence)
+    return observed and answer.sources[0].get("id") in top.cause.related
+
+
+def has_evidence(d: Diagnosis) -> bool:
+    """The leading cause rests on a clue that says more than "name resolution fails", or on a symptom
+    phrase that reads almost like the text."""
+    top = d.top
+    return top is not None and (bool(set(top.evidence) - GENERIC_CLUES) or top.similarity >= STRONG_SIMILARITY)
 
 
 def lead_entry(d: Diagnosis, kb: Any) -> str | None:
-    """The KB entry that should lead the sources: of the leading cause's ``related`` entries, its
-    troubleshooting entry (the checklist around the check), else the one on the cause's own topic,
-    else the first."""
+    """The KB entry that should lead the sources: the one the leading cause names as ``lead``, else of
+    its ``related`` entries its troubleshooting entry (the checklist around the check), else the one on
+    the cause's own topic, else the first."""
     top = d.top
     if top is None:
         return None
+    if top.cause.lead in kb.by_id:
+        return top.cause.lead  # the cause names it (expected behaviour: the entry that explains it)
     related = [rid for rid in top.cause.related if rid in kb.by_id]
     for want in ("troubleshooting", top.cause.topic):
         for rid in related:
@@ -105,7 +128,7 @@ def _session(assistant: Any, context: Any) -> DiagnosisSession | None:
 def _apply(assistant: Any, answer: Any, d: Diagnosis, text: str, *, out_lang: str, mode: str,
            allow_dense: bool, context: Any) -> Any:
     diagnoser = diagnoser_for(assistant.retriever)
-    answer.answer = compose_diagnosis(d, diagnoser.catalog, assistant.kb, out_lang)
+    answer.answer = compose_diagnosis(d, diagnoser.catalog, assistant.kb, out_lang, interactive=context is not None)
     answer.intent = "troubleshooting"
     answer.abstained = False
     try:
@@ -177,7 +200,7 @@ def _diagnose_answer(assistant: Any, question: str, answer: Any, *, q_lang: str,
     has_signature = bool(d.pasted) or any(h.kind == "signature" for h in d.clues)
     if answer.extra.get("computed") and not (has_signature or "obs-failure-reported" in d.clue_ids):
         return answer  # a computed answer (a DNS name, an env var) stands unless a failure is reported
-    if answer.abstained and not has_signature:
+    if answer.abstained and not (has_signature or _retrieval_agrees(d, answer)):
         return answer
     if not d.confident or not has_evidence(d):
         return answer

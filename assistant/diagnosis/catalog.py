@@ -120,6 +120,16 @@ class Cause:
     def requires(self) -> list[str]:
         return self.data.get("requires", [])
 
+    @property
+    def lead(self) -> str | None:
+        """The related entry that leads the sources when this cause leads (None: the default choice)."""
+        return self.data.get("lead")
+
+    @property
+    def commonness(self) -> str:
+        """``common``, ``occasional`` (the default) or ``rare``: the prior the ranking starts from."""
+        return self.data.get("commonness", "occasional")
+
     def clue_ids(self) -> set[str]:
         return set(self.signatures) | set(self.rule_in) | set(self.rule_out) | set(self.requires)
 
@@ -244,6 +254,8 @@ def load_cause(path: Path) -> Cause:
         raise KBError(f"{path}: area: {data['area']!r} must be the folder name ({path.parent.name!r})")
     if data["topic"] not in TOPIC_IDS:
         raise KBError(f"{path}: topic: unknown topic id {data['topic']!r}")
+    if "lead" in data and data["lead"] not in data["related"]:
+        raise KBError(f"{path}: lead: {data['lead']!r} must be one of the cause's related entries")
     return Cause(data=data, path=path)
 
 

@@ -73,7 +73,7 @@ def run(source: str, *, fmt: str = "text", lang: str = "auto", stdin: IO | None 
         retriever = Retriever(kb)
     diagnoser = Diagnoser(retriever=retriever)
     d = diagnoser.diagnose(text, q_lang)
-    answer = compose_diagnosis(d, diagnoser.catalog, kb, out_lang) if d.top is not None else ""
+    answer = compose_diagnosis(d, diagnoser.catalog, kb, out_lang, interactive=False) if d.top is not None else ""
     if fmt == "json":
         stdout.write(_json_safe(json.dumps(d.to_dict(answer), ensure_ascii=False, indent=2)) + "\n")
     else:

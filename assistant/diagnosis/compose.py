@@ -90,8 +90,12 @@ def _label(diagnosis: Diagnosis, catalog, cid: str, lang: str) -> str:
     return clue.label[lang] if clue else cid
 
 
-def compose_diagnosis(diagnosis: Diagnosis, catalog, kb: KnowledgeBase | None = None, lang: str | None = None) -> str:
-    """The answer text for ``diagnosis`` in ``lang`` (default: the text's language)."""
+def compose_diagnosis(diagnosis: Diagnosis, catalog, kb: KnowledgeBase | None = None, lang: str | None = None,
+                      *, interactive: bool = True) -> str:
+    """The answer text for ``diagnosis`` in ``lang`` (default: the text's language).
+
+    ``interactive``: the chat takes a numbered reply to the narrowing question; a one-shot ``podtalk
+    ask``/``diagnose`` cannot, so it lists the observations to add to the report and ask again."""
     lang = lang or diagnosis.lang
     lang = languages.resolve(lang)
     reported = []
@@ -138,8 +142,9 @@ def compose_diagnosis(diagnosis: Diagnosis, catalog, kb: KnowledgeBase | None = 
             sources.append(url)
     narrowing = None
     if diagnosis.narrowing is not None:
-        narrowing = {"text": diagnosis.narrowing.text[lang],
-                     "choices": [ch.label[lang] for ch in diagnosis.narrowing.choices]}
+        choices = [ch for ch in diagnosis.narrowing.choices if interactive or ch.clues]
+        narrowing = {"text": diagnosis.narrowing.text[lang], "interactive": interactive,
+                     "choices": [ch.label[lang] for ch in choices]}
     return render(lang, "diagnosis", reported=reported, pasted=[p.label[lang] for p in diagnosis.pasted],
                   excluded=excluded, top=top_ctx, next=nexts, narrowing=narrowing, related=related[:4],
                   sources=sources[:4], marker=strings(lang)["sources_marker"])

@@ -99,7 +99,9 @@ class Diagnoser:
 
     def clues(self, text: str) -> tuple[list[ClueHit], list[PastedKind]]:
         """The clues and pasted-output kinds of ``text`` (cheap: regexes only)."""
-        return merge(extract_clues(text, self.catalog), read_structure(text)), recognise(text)
+        found = merge(extract_clues(text, self.catalog), read_structure(text),
+                      narrowing_mod.quoted_choices(self.catalog, text))
+        return found, recognise(text)
 
     def diagnose(self, text: str, lang: str | None = None, *, use_dense: bool = True,
                  found: tuple[list[ClueHit], list[PastedKind]] | None = None) -> Diagnosis:

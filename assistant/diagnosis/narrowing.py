@@ -13,6 +13,7 @@ import re
 
 from assistant import languages
 from assistant.diagnosis.catalog import Catalog, Cause, Choice, Narrowing
+from assistant.diagnosis.clues import ClueHit
 from assistant.diagnosis.ranking import RankedCause
 
 CLOSE_RATIO = 0.6
@@ -31,8 +32,13 @@ def _effect(cause: Cause, choice: Choice) -> int:
 
 
 def is_close(ranked: list[RankedCause]) -> bool:
+    """The runner-up is close in score, or the asker's clues fit the two leaders equally (then only
+    phrase similarity and how common each cause is separate them, which a question should settle)."""
     live = [r for r in ranked if not r.ruled_out_by]
-    return len(live) >= 2 and live[1].score >= CLOSE_RATIO * live[0].score
+    if len(live) < 2:
+        return False
+    same_clues = bool(live[0].evidence) and set(live[0].evidence) == set(live[1].evidence)
+    return same_clues or live[1].score >= CLOSE_RATIO * live[0].score
 
 
 def choose(catalog: Catalog, ranked: list[RankedCause], known: set[str], asked: set[str]) -> Narrowing | None:
@@ -40,7 +46,7 @@ def choose(catalog: Catalog, ranked: list[RankedCause], known: set[str], asked: 
     if not is_close(ranked):
         return None
     live = [r for r in ranked if not r.ruled_out_by]
-    top = [r for r in live[:CANDIDATES] if r.score >= CLOSE_RATIO * 0.5 * live[0].score]
+    top = live[:2] + [r for r in live[2:CANDIDATES] if r.score >= CLOSE_RATIO * 0.5 * live[0].score]
     best: tuple[float, Narrowing] | None = None
     for q in catalog.narrowing:
         if q.id in asked:
@@ -81,3 +87,30 @@ def read_choice(question: Narrowing, reply: str, lang: str) -> Choice | None:
             if best is None or ratio > best[0]:
                 best = (ratio, ch)
     return best[1] if best and best[0] >= 0.6 else None
+
+
+MIN_QUOTED_LABEL = 6
+"""A choice label shorter than this (normalised) is too common a phrase to count as a quoted answer."""
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.sub(r"[`*]", "", text).lower().split())
+
+
+def quoted_choices(catalog: Catalog, text: str) -> list[ClueHit]:
+    """Clues of every narrowing choice whose label ``text`` quotes in full: a one-shot ``podtalk ask``
+    cannot take a numbered reply, so its answer asks the user to ask again with the matching line added,
+    and that line must then count as the chat's reply would."""
+    norm = _normal(text)
+    kinds = {c.id: c.kind for c in catalog.clues}
+    hits: list[ClueHit] = []
+    for q in catalog.narrowing:
+        for ch in q.choices:
+            if not ch.clues:
+                continue
+            for label in ch.label.values():
+                lab = _normal(label)
+                if len(lab) >= MIN_QUOTED_LABEL and lab in norm:
+                    hits += [ClueHit(cid, kinds.get(cid, "observation"), label, origin="answer") for cid in ch.clues]
+                    break
+    return hits

@@ -1,7 +1,8 @@
 """Rank causes from clues and symptom similarity.
 
 A cause gains from each of its ``signatures`` found in the text, each ``rule_in`` clue, and from how
-close the text is to its symptom phrases; a clue is worth more the fewer causes it points to (``no
+close the text is to its symptom phrases, on top of a prior for how common the cause is in practice
+(``commonness``); a clue is worth more the fewer causes it points to (``no
 route to host`` says less than ``plugin/loop``). A ``rule_out`` clue the asker reported demotes the
 cause and is remembered as ``ruled_out_by`` (the answer says what it excluded and never repeats that
 cause's check). Scores are a softmax over the raw evidence, so they read as shares of belief.
@@ -25,6 +26,12 @@ DENSE_RELATIVE_WEIGHT = 2.5   # (cos - median) / (best - median): which causes r
 DENSE_ABSOLUTE_WEIGHT, DENSE_FLOOR = 3.0, 0.45   # a phrase that is really close earns on its own
 LEXICAL_WEIGHT = 2.0          # BM25 relative to the best cause, damped when even the best is weak
 LEXICAL_SATURATION = 8.0
+COMMONNESS_PRIOR = {"common": 1.0, "occasional": 0.0, "rare": -0.8}
+"""Evidence a cause starts with (a log-prior): with no telling clue, a generic "DNS lookups time out"
+starts where an engineer does (CoreDNS), not at a node-level cause whose phrases read alike. Each
+specific clue the asker gives (a signature or an observation) halves it, so their report decides."""
+GENERIC_CLUES = frozenset({"obs-failure-reported", "obs-dns-fails"})
+"""Clues that only say that something (or name resolution) fails: a report with no more is generic."""
 RULED_OUT_FACTOR = 0.15
 MISSING_REQUIREMENT_FACTOR = 0.5
 TEMPERATURE = 1.0
@@ -67,6 +74,12 @@ def clue_weight(kind: str, pointing: int) -> float:
     return base + spread / math.sqrt(max(1, pointing))
 
 
+def prior_weight(clues: list[ClueHit]) -> float:
+    """How much the commonness prior counts: fully for a generic report, less with each specific clue."""
+    specific = sum(1 for h in clues if h.kind in ("signature", "observation") and h.id not in GENERIC_CLUES)
+    return 1.0 / (1 + specific)
+
+
 def similarity_parts(n: int, lexical: np.ndarray | None, dense: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Evidence from symptom similarity, per cause: relative to the other causes (a long paste is close
     to everything in absolute terms) plus an absolute bonus for a really close phrase."""
@@ -90,6 +103,7 @@ def rank(catalog: Catalog, clues: list[ClueHit], *, lexical: np.ndarray | None =
     pointing = _pointing(catalog)
     kinds = {c.id: c.kind for c in catalog.clues}
     dense_part, lexical_part = similarity_parts(len(catalog.causes), lexical, dense)
+    prior_scale = prior_weight(clues)
     ranked: list[RankedCause] = []
     for i, cause in enumerate(catalog.causes):
         raw = 0.0
@@ -104,7 +118,7 @@ def rank(catalog: Catalog, clues: list[ClueHit], *, lexical: np.ndarray | None =
                 raw += w * (RULE_IN_SIGNATURE_FACTOR if kinds.get(cid) == "signature" else 1.0)
                 evidence.append(cid)
         sim = float(dense_part[i] + lexical_part[i])
-        raw += sim
+        raw += sim + prior_scale * COMMONNESS_PRIOR.get(cause.commonness, 0.0)
         if cause.requires and not any(cid in found for cid in cause.requires):
             raw *= MISSING_REQUIREMENT_FACTOR
         out = [cid for cid in cause.rule_out if cid in found]

@@ -107,3 +107,49 @@ def test_ask_dash_reads_a_paste_as_one_input(index_ready):
     data = json.loads(out.stdout)
     assert data["causes"][0]["id"] == "svc-selector-no-match"
     assert any(c["value"] == "sig-no-endpoints" for c in data["clues"])
+
+
+@pytest.mark.parametrize("report, lang", [("the service has no endpoints", "en"), ("service 没有 endpoints", "zh")])
+def test_one_shot_ask_lists_the_observations_instead_of_asking_for_a_number(assistant, report, lang):
+    """Only the chat can take a numbered reply: a one-shot answer says how to ask again, and asking
+    again with a listed line counts as the chat's reply to that choice would."""
+    ans = assistant.ask(report)
+    narrowing = ans.extra["narrowing"]
+    assert "Reply with the number" not in ans.answer and "回复对应的数字" not in ans.answer
+    assert ("Ask again with your report plus the line that matches" in ans.answer if lang == "en"
+            else "把符合的那一行原样加到你的描述后面再问一次" in ans.answer)
+    line = next(ch for ch in narrowing["choices"] if "0/1" in ch)
+    assert f"- {line}" in ans.answer
+    again = assistant.ask(f"{report}. {line}")
+    ctx = Context()
+    assistant.ask(report, context=ctx)
+    index = next(i for i, ch in enumerate(ctx.diagnosis.pending.choices, 1) if "obs-pods-not-ready" in ch.clues)
+    replied = assistant.ask(str(index), context=ctx)
+    assert again.causes[0]["id"] == replied.causes[0]["id"] == "svc-pods-not-ready"
+
+
+def test_the_chat_keeps_the_numbered_narrowing_question(assistant):
+    ctx = Context()
+    first = assistant.ask("the service has no endpoints", context=ctx)
+    assert "Reply with the number of your answer." in first.answer
+    assert "\n1. " in first.answer.split("**To narrow it down:**")[1]
+
+
+def test_a_declined_report_is_diagnosed_when_its_observation_and_the_retrieval_agree(assistant):
+    """The retrieval alone declines this Chinese report; the asker's observation (across namespaces)
+    and the retrieval's best entry both point at the short-name cause, so the diagnosis answers."""
+    ans = assistant.ask("从 test 命名空间用短名访问不到 prod 里的 mysql")
+    assert not ans.abstained and ans.intent == "troubleshooting"
+    assert ans.causes[0]["id"] == "dns-short-name-other-namespace"
+
+
+def test_a_pod_health_question_stays_declined(assistant):
+    ans = assistant.ask("my pod is in CrashLoopBackOff, how do I find out why")
+    assert ans.abstained
+
+
+def test_a_redis_word_does_not_pull_the_env_var_entry(assistant):
+    ans = assistant.ask("how does a headless service work for a redis cluster")
+    assert ans.sources[0]["topic"] == "headless-service"
+    ans = assistant.ask("what env vars does a pod get for a service named api-gateway")
+    assert {s["topic"] for s in ans.sources[:2]} == {"service-discovery-env"}

@@ -108,3 +108,19 @@ def test_a_reply_that_picks_no_choice_is_a_new_question(diagnoser):
     session.start("the service has no endpoints", "en")
     assert session.answer("7") is None and session.answer("how does kube-proxy work") is None
     assert session.pending is not None  # still waiting for a real reply
+
+
+def test_a_quoted_choice_line_counts_as_the_reply(diagnoser):
+    """One-shot answers ask the user to ask again with the matching line: every choice's line, in either
+    language, then yields that choice's clues, and a report without it does not."""
+    for q in diagnoser.catalog.narrowing:
+        for ch in q.choices:
+            if not ch.clues or len(ch.label["en"]) < 12:
+                continue
+            for lang in ("en", "zh"):
+                clues, _ = diagnoser.clues(f"my pods fail. {ch.label[lang]}")
+                assert set(ch.clues) <= {h.id for h in clues}, (q.id, ch.label[lang])
+    clues, _ = diagnoser.clues("the service has no endpoints")
+    assert "obs-pods-ready" not in {h.id for h in clues}
+    clues, _ = diagnoser.clues("the service has no endpoints. Pods that are Running and Ready")
+    assert any(h.id == "obs-pods-ready" and h.origin == "answer" for h in clues)
