@@ -130,3 +130,23 @@ def test_describe_svc_with_a_selector_is_not_a_selectorless_service(catalog):
 def test_pasted_output_is_one_input_for_ask_dash():
     assert looks_like_pasted_output(DESCRIBE_SVC)
     assert not looks_like_pasted_output("what is a headless service\nwhat is a NodePort\n")
+
+
+@pytest.mark.parametrize("text, clue", [
+    # what the asker already checked is not read as the problem it rules out
+    ("net.bridge.bridge-nf-call-iptables = 1 and br_netfilter is loaded, still no cross-node traffic",
+     "sig-bridge-nf-call"),
+    ("Firewalld service is disabled on all servers, pods on other nodes still time out", "env-firewalld"),
+    ("防火墙已经关闭了，跨节点的 pod 还是不通", "env-firewalld"),
+])
+def test_a_check_already_passed_does_not_raise_its_clue(text, clue, catalog):
+    assert clue not in ids(text, catalog)
+
+
+@pytest.mark.parametrize("text, clue", [
+    ("sysctl says /proc/sys/net/bridge/bridge-nf-call-iptables does not exist", "sig-bridge-nf-call"),
+    ("firewalld is running on the nodes and cross-node pod traffic times out", "env-firewalld"),
+])
+def test_the_same_clues_still_fire_when_the_check_failed(text, clue, catalog):
+    assert clue in ids(text, catalog)
+
