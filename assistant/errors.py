@@ -40,3 +40,6 @@ class ManifestError(PodtalkError):
 
 class UsageError(PodtalkError):
     """The command line was wrong."""
+
+
+class Cancelled(PodtalkError): """The user stopped a long operation (an inspection, an index build) before it ended."""

@@ -28,6 +28,8 @@ from yaml.nodes import ScalarNode
 
 from assistant.errors import ManifestError
 
+from .checkpoints import EVERY, NONE, Checkpoint
+
 __all__ = ["Limits", "Document", "Problem", "ParseResult", "parse_manifest", "decode_input"]
 
 _SafeParser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -375,8 +377,9 @@ def _is_list(value: Any) -> bool:
             and value["kind"].endswith("List") and isinstance(value.get("items"), list))
 
 
-def parse_manifest(raw: str | bytes, limits: Limits | None = None) -> ParseResult:
-    """Parse a whole manifest bundle; see the module docstring for what is refused and how."""
+def parse_manifest(raw: str | bytes, limits: Limits | None = None, *, checkpoint: Checkpoint = NONE) -> ParseResult:
+    """Parse a whole manifest bundle; see the module docstring for what is refused and how.
+    ``checkpoint("parse", chunks done, chunks)`` runs before the first chunk, every ``EVERY`` and after the last."""
     limits = limits or Limits()
     text = decode_input(raw, limits)
     result = ParseResult()
@@ -390,6 +393,8 @@ def parse_manifest(raw: str | bytes, limits: Limits | None = None) -> ParseResul
     kind_lines: dict[int, int] = {}
     parsed: list[tuple[Any, int, int, int]] = []
     for number, (offset, chunk) in enumerate(chunks, start=1):
+        if number % EVERY == 1:
+            checkpoint("parse", number - 1, len(chunks))
         try:
             docs = _build_chunk(chunk, offset, limits, number, result.problems, kind_lines)
         except _Refused as exc:
@@ -433,4 +438,5 @@ def parse_manifest(raw: str | bytes, limits: Limits | None = None) -> ParseResul
                     f"input has more than the max_documents limit of {limits.max_documents:,} "
                     "objects (after unpacking kind: List)"
                 )
+    checkpoint("parse", len(chunks), len(chunks))
     return result

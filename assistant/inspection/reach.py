@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .checkpoints import EVERY, NONE, Checkpoint
 from .model import Bundle, NetworkPolicy, ObjectRef, PolicyRule, Workload
 from .selection import CONTROLLER_KEYS, STS_POD_INDEX, STS_POD_NAME, peer_matches, policy_selects, rule_ports_match
 
@@ -184,20 +185,27 @@ class ReachMatrix:
                            f"allowed: no NetworkPolicy isolates {destination.key} (ingress) or {source.key} (egress)")
         return self._verdict(s, source.key, d, destination.key, destination, port, protocol, self._cache)
 
-    def verdicts(self) -> list[Verdict]:
-        """Every verdict, source-major over units sorted by key (computed once)."""
+    def verdicts(self, checkpoint: Checkpoint = NONE) -> list[Verdict]:
+        """Every verdict, source-major over units sorted by key (computed once).
+
+        ``checkpoint("reach", pairs done, pairs)`` runs before the first pair, every ``EVERY`` pairs
+        and after the last; a cancelled computation keeps nothing (the next call starts over)."""
         if self._verdicts is None:
-            self._verdicts = self._all_verdicts()
+            self._verdicts = self._all_verdicts(checkpoint)
         return self._verdicts
 
-    def _all_verdicts(self) -> list[Verdict]:
+    def _all_verdicts(self, checkpoint: Checkpoint) -> list[Verdict]:
         result: list[Verdict] = []
         workloads = self.workloads
+        n = len(workloads)
         keys = [w.key for w in workloads]
         ports = [sorted({(p.number, p.protocol) for p in w.ports if isinstance(p.number, int)}) for w in workloads]
         cache = self._cache
+        checkpoint("reach", 0, n * n)
         for s, src in enumerate(workloads):
             for d, dst in enumerate(workloads):
+                if checkpoint.active and d % EVERY == 0 and (s or d):
+                    checkpoint("reach", s * n + d, n * n)
                 if not ports[d]:
                     continue
                 if not self.egress[s] and not self.ingress[d]:
@@ -207,6 +215,7 @@ class ReachMatrix:
                     continue
                 for port, protocol in ports[d]:
                     result.append(self._verdict(s, keys[s], d, keys[d], dst, port, protocol, cache))
+        checkpoint("reach", n * n, n * n)
         return self._note_host_network(result)
 
     def _note_host_network(self, verdicts: list[Verdict]) -> list[Verdict]:

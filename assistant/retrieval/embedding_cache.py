@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.errors import Cancelled
+
 
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
@@ -58,9 +60,12 @@ def _write(path: Path, store: dict[bytes, np.ndarray]) -> None:
 
 def encode_with_cache(texts: list[str], encode: Callable[[list[str]], np.ndarray], root: Path,
                       model_id: str, progress: Callable[[int, int], None] | None = None,
-                      batch: int = 128) -> np.ndarray:
+                      batch: int = 128, cancelled: Callable[[], bool] | None = None) -> np.ndarray:
     """Vectors of ``texts``: remembered ones from the store, the rest from ``encode`` in batches
-    (``progress(encoded, to_encode)`` before the first and after each), then the store is rewritten with exactly these texts."""
+    (``progress(encoded, to_encode)`` before the first and after each), then the store is rewritten with exactly these texts.
+
+    ``cancelled()`` is asked before each batch: when it returns True, what was encoded so far is added
+    to the store (so the next build encodes only the rest) and :class:`~assistant.errors.Cancelled` is raised."""
     path = _path(root, model_id)
     known = _read(path)
     keys = [_digest(t) for t in texts]
@@ -74,6 +79,10 @@ def encode_with_cache(texts: list[str], encode: Callable[[list[str]], np.ndarray
         progress(0, len(missing))
     fresh: dict[bytes, np.ndarray] = {}
     for start in range(0, len(missing), batch):
+        if cancelled is not None and cancelled():
+            if fresh:
+                _write(path, {**known, **fresh})
+            raise Cancelled(f"index build cancelled after {done:,} of {len(missing):,} texts (kept for the next build)")
         chunk = missing[start:start + batch]
         vectors = encode([texts[i] for i in chunk])
         for i, v in zip(chunk, vectors):

@@ -96,6 +96,9 @@ class Retriever:
         self.on_build_progress: Callable[[int, int], None] | None = None
         """Called with (texts encoded, texts to encode) while the index is built (texts whose embedding
         is remembered are not encoded again): the chat and the CLI show a progress bar. None: silent."""
+        self.build_cancelled: Callable[[], bool] | None = None
+        """Asked between batches while the index is built: True stops the build with
+        :class:`~assistant.errors.Cancelled`, keeping the texts encoded so far for the next build."""
 
     # -- loading ---------------------------------------------------------------------------
     def _model_id(self) -> str:
@@ -125,7 +128,7 @@ class Retriever:
             from assistant.retrieval.embedding_cache import encode_with_cache
 
             vectors = encode_with_cache([t.text for t in texts], enc.encode, cache_dir(), self._model_id(),
-                                        progress=self.on_build_progress)
+                                        progress=self.on_build_progress, cancelled=self.build_cancelled)
         return IndexData(vectors=vectors, rows=[t.entry_index for t in texts], bm25=self._bm25_weights(),
                          key=key, path=None)
 

@@ -110,3 +110,42 @@ def test_rebuild_after_an_edit_encodes_only_the_changed_texts(tmp_path, encoder)
     calls.clear()
     encode_with_cache(edited, counting, tmp_path, "model-a")  # a damaged store: encode again, no error
     assert sum(len(c) for c in calls) == 3
+
+
+def test_a_cancelled_build_keeps_what_it_encoded_and_the_next_build_encodes_only_the_rest(tmp_path, encoder):
+    import numpy as np
+
+    from assistant.errors import Cancelled
+    from assistant.retrieval.embedding_cache import encode_with_cache
+
+    texts = [f"how does pod {i} reach service {i}" for i in range(7)]
+    calls: list[list[str]] = []
+
+    def counting(batch: list[str]) -> np.ndarray:
+        calls.append(list(batch))
+        return encoder.encode(batch)
+
+    with pytest.raises(Cancelled):  # cancelled after the second batch of two
+        encode_with_cache(texts, counting, tmp_path, "model-a", batch=2, cancelled=lambda: len(calls) >= 2)
+    assert [len(c) for c in calls] == [2, 2]
+    calls.clear()
+    progress: list[tuple[int, int]] = []
+    vectors = encode_with_cache(texts, counting, tmp_path, "model-a", batch=2, progress=lambda *p: progress.append(p))
+    assert sorted(t for c in calls for t in c) == sorted(texts[4:])  # only the three not yet encoded
+    assert progress[0] == (0, 3) and progress[-1] == (3, 3)
+    assert np.allclose(vectors, encoder.encode(texts), atol=1e-6)
+
+
+def test_retriever_build_cancelled_stops_the_build_and_a_later_build_completes(small_kb, encoder, monkeypatch,
+                                                                                tmp_path):
+    from assistant.errors import Cancelled
+
+    monkeypatch.setenv("PODTALK_CACHE", str(tmp_path))  # no remembered embeddings: the build must encode
+    monkeypatch.setenv("PODTALK_ENCODER", "numpy")  # the hook is the same for either bulk encoder
+    r = Retriever(small_kb, encoder=encoder, rebuild=True)
+    r.build_cancelled = lambda: True
+    with pytest.raises(Cancelled):
+        r.data()
+    assert r.index_status is None
+    r.build_cancelled = None
+    assert r.data().vectors is not None and r.index_status == "built"

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..reach import ReachMatrix
 
 from ..catalog import load_catalog
+from ..checkpoints import NONE, Checkpoint
 from ..findings import Finding
 from ..model import Bundle
 from ..parse import Problem
@@ -85,12 +86,16 @@ def _load_rule_modules() -> None:
     )
 
 
-def run_rules(context: Context) -> list[Finding]:
+def run_rules(context: Context, checkpoint: Checkpoint = NONE) -> list[Finding]:
+    """Every rule's findings, sorted; ``checkpoint("rules", done, total)`` runs before each rule and after the last."""
     catalog = load_catalog()
     findings: set[Finding] = set()
-    for rule_id, function in registered().items():
+    rules = registered()
+    for done, (rule_id, function) in enumerate(rules.items()):
+        checkpoint("rules", done, len(rules))
         info = catalog[rule_id]
         for hit in function(context):
             findings.add(Finding(rule_id, hit.severity or info.severity, hit.object, max(int(hit.line), 1),
                                  hit.message, info.text("hint"), info.doc))
+    checkpoint("rules", len(rules), len(rules))
     return sorted(findings, key=lambda f: (f.line, f.rule, f.object, f.message))
