@@ -27,7 +27,10 @@ from typing import NamedTuple
 
 from .checkpoints import EVERY, NONE, Checkpoint
 from .model import Bundle, NetworkPolicy, ObjectRef, PolicyRule, Workload
-from .selection import CONTROLLER_KEYS, STS_POD_INDEX, STS_POD_NAME, peer_matches, policy_selects, rule_ports_match
+from .selection import (
+    CONTROLLER_KEYS, STS_POD_INDEX, STS_POD_NAME, peer_matches, peer_workloads, policy_selects, policy_workloads,
+    rule_ports_match,
+)
 
 __all__ = ["Verdict", "ReachMatrix", "reach", "MAX_PER_POD_REPLICAS"]
 
@@ -129,12 +132,15 @@ class ReachMatrix:
         self.ingress_rules: list[list[_Rule]] = []
         self.egress_rules: list[list[_Rule]] = []
         compiled: dict[int, _Rule] = {}
+        unsplit = all(unit is owner for unit, owner in pairs)
 
         def compile_rule(policy: NetworkPolicy, rule: PolicyRule) -> _Rule:
             key = id(rule)
             if key not in compiled:
                 if rule.peers is None:
                     peers = None
+                elif unsplit:  # the units are the bundle's workloads: the bundle's answers apply
+                    peers = frozenset(self._index[id(w)] for p in rule.peers for w in peer_workloads(bundle, policy, p))
                 else:
                     peers = frozenset(i for i, w in enumerate(self.workloads)
                                       if any(peer_matches(bundle, policy, p, w) for p in rule.peers))
@@ -147,8 +153,13 @@ class ReachMatrix:
         by_namespace: dict[str, list[NetworkPolicy]] = {}
         for policy in sorted(bundle.policies, key=lambda p: (p.ref.namespace, p.ref.name)):
             by_namespace.setdefault(policy.ref.namespace, []).append(policy)
+        if unsplit:
+            selects = {id(p): {id(w) for w in policy_workloads(bundle, p)} for p in bundle.policies}
         for workload in self.workloads:
-            selecting = [p for p in by_namespace.get(workload.namespace, []) if policy_selects(p, workload)]
+            if unsplit:
+                selecting = [p for p in by_namespace.get(workload.namespace, []) if id(workload) in selects[id(p)]]
+            else:
+                selecting = [p for p in by_namespace.get(workload.namespace, []) if policy_selects(p, workload)]
             ingress = [p for p in selecting if "Ingress" in p.policy_types]
             egress = [p for p in selecting if "Egress" in p.policy_types]
             self.ingress.append(ingress)
