@@ -190,9 +190,9 @@ class Retriever:
 
                     self._bulk = SentenceTransformerEncoder()
                 else:
-                    from assistant.retrieval.torch_encoder import TorchBatchEncoder
+                    from assistant.retrieval.torch_encoder import shared_encoder
 
-                    self._bulk = TorchBatchEncoder()
+                    self._bulk = shared_encoder()
                 return self._bulk
             except Exception as exc:  # noqa: BLE001 - any failure: fall back to the NumPy encoder, and say so
                 import warnings

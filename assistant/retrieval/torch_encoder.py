@@ -14,6 +14,7 @@ the ``tokenizers`` library with the bundled ``tokenizer.json``, truncated at the
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -126,3 +127,10 @@ class TorchBatchEncoder:
         finally:
             torch.set_num_threads(threads)
         return out
+
+
+@lru_cache(maxsize=1)
+def shared_encoder() -> TorchBatchEncoder:
+    """One encoder per process: every retriever that builds an index (and the diagnosis's phrases)
+    reuses the loaded weights instead of reading 90 MB again."""
+    return TorchBatchEncoder()

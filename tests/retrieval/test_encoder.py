@@ -36,9 +36,9 @@ def test_numpy_encoder_matches_sentence_transformers(encoder, sample, reference)
 
 def test_torch_batch_encoder_matches_sentence_transformers(sample, reference):
     """Including the last text, longer than the model's 256 tokens: both truncate it the same way."""
-    from assistant.retrieval.torch_encoder import TorchBatchEncoder
+    from assistant.retrieval.torch_encoder import shared_encoder
 
-    enc = TorchBatchEncoder()
+    enc = shared_encoder()  # the one the session's index build loaded
     assert len(enc.tokenizer.encode(sample[-1]).ids) == enc.max_length == 256
     _assert_same(enc.encode(sample), reference, sample)
     assert np.allclose(enc.encode(sample[:3][::-1]), enc.encode(sample)[:3][::-1], atol=1e-5)  # order kept
