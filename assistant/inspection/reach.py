@@ -225,13 +225,30 @@ class ReachMatrix:
         keys = [w.key for w in workloads]
         ports = [sorted({(p.number, p.protocol) for p in w.ports if isinstance(p.number, int)}) for w in workloads]
         # per destination: (port, protocol, "port/protocol", ingress rules admitting the port, an ipBlock among them)
+        # per destination port: which sources its ingress rules admit, as {source: first admitting rule's
+        # text} plus the text for every other source (a rule without peers) or None; destinations
+        # selected by the same policies share it
         targets = []
+        admitted: dict[tuple[int, ...], tuple[dict[int, str], str | None]] = {}
         for d, dst in enumerate(workloads):
             rows = []
             for port, protocol in ports[d]:
                 matching = [r for r in self.ingress_rules[d]
                             if rule_ports_match(r.rule.ports, port, protocol, dst) is not False]
-                rows.append((port, protocol, f" on {port}/{protocol}", matching, any(r.has_ip_block for r in matching)))
+                key = tuple(id(r) for r in matching)
+                admit = admitted.get(key)
+                if admit is None:
+                    first: dict[int, str] = {}
+                    others = None
+                    for r in matching:  # in order: the first rule that admits a source decides its text
+                        if r.peers is None:
+                            others = r.text
+                            break
+                        for source in r.peers:
+                            first.setdefault(source, r.text)
+                    admit = admitted[key] = (first, others)
+                rows.append((port, protocol, f" on {port}/{protocol}", admit[0], admit[1],
+                             any(r.has_ip_block for r in matching)))
             targets.append(rows)
         ingress_denied = [f"{keys[d]} is ingress-isolated by NetworkPolicy {self.ingress_names[d]} and no ingress rule "
                           "allows " for d in range(n)]
@@ -254,24 +271,21 @@ class ReachMatrix:
                 ingress_isolated = bool(self.ingress[d])
                 if not egress_isolated and not ingress_isolated:
                     reason = f"allowed: no NetworkPolicy isolates {destination} (ingress) or {source} (egress)"
-                    for port, protocol, _, _, _ in rows:
+                    for port, protocol, _, _, _, _ in rows:
                         append(new(Verdict, (source, destination, port, protocol, True, reason)))
                     continue
                 if egress_isolated:
                     outcomes = egress_outcomes.get((egress_group, d))
                     if outcomes is None:
                         outcomes = egress_outcomes[(egress_group, d)] = self._egress_outcomes(s, d)
-                for k, (port, protocol, target, matching, ingress_ip) in enumerate(rows):
+                for k, (port, protocol, target, admit, admit_others, ingress_ip) in enumerate(rows):
                     if egress_isolated:
                         egress_ok, egress_why, egress_ip = outcomes[k]
                     else:
                         egress_ok, egress_why, egress_ip = True, None, False
                     ingress_why = None
                     if ingress_isolated:
-                        for compiled in matching:
-                            if compiled.peers is None or s in compiled.peers:
-                                ingress_why = compiled.text
-                                break
+                        ingress_why = admit.get(s, admit_others)
                         ingress_ok = ingress_why is not None
                     else:
                         ingress_ok = True
