@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -60,7 +61,7 @@ def runs(tmp_path_factory, sets, retriever):
         "nosuchset": ("eval", "--questions", "nosuchset", "--skip-manifests"),
         "magic": ("eval", "--retriever", "magic", "--skip-manifests"),
     }
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # one process per core
         futures = {name: pool.submit(run_podtalk, *args) for name, args in commands.items()}
         return {name: f.result() for name, f in futures.items()}
 
