@@ -46,10 +46,15 @@ def encoder():
 
 @pytest.fixture(scope="session")
 def retriever(kb, encoder):
+    """The session's retriever, with what ``podtalk index`` builds into the session cache: the index
+    and the diagnosis's phrase vectors (built here, in-process, with the encoder that built the index;
+    otherwise the first subprocess that diagnoses encodes them itself, or several at once)."""
+    from assistant.diagnosis.diagnose import diagnoser_for
     from assistant.retrieval.retriever import Retriever
 
     r = Retriever(kb, encoder=encoder)
     r.warm_up()
+    diagnoser_for(r).matcher.warm()
     return r
 
 

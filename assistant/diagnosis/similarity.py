@@ -107,7 +107,8 @@ class SymptomMatcher:
                 owners.append(i)
         vectors = self._load_cached(phrases)
         if vectors is None:
-            vectors = np.asarray(encoder.encode(phrases), dtype=np.float32)
+            bulk = getattr(self.retriever, "encode_texts", None)  # remembered per phrase, batched fast
+            vectors = np.asarray(bulk(phrases, store="phrases") if bulk else encoder.encode(phrases), dtype=np.float32)
             self._save_cached(phrases, vectors)
         self._vectors, self._owners = vectors, np.asarray(owners, dtype=np.int64)
         return self._vectors, self._owners

@@ -9,11 +9,13 @@ schemas, because kubectl's default field validation rejects unknown fields too.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 __all__ = ["KUBERNETES_VERSION", "SchemaError", "has_schema", "validate_object", "schema_version"]
@@ -31,7 +33,12 @@ class SchemaError:
 
 @lru_cache(maxsize=1)
 def _schema_dir() -> Any:
-    root = resources.files("kubernetes_validate") / "kubernetes-json-schema"
+    # the package's directory without importing it: its __init__ imports jsonschema (~75 ms) for nothing here
+    spec = importlib.util.find_spec("kubernetes_validate")
+    if spec is not None and spec.origin is not None:
+        root: Any = Path(spec.origin).parent / "kubernetes-json-schema"
+    else:
+        root = resources.files("kubernetes_validate") / "kubernetes-json-schema"
     wanted = root / f"v{KUBERNETES_VERSION}.0-local-strict"
     if wanted.is_dir():
         return wanted
@@ -62,24 +69,53 @@ def has_schema(kind: str, api_version: str = "") -> bool:
 
 
 @lru_cache(maxsize=1)
+def _definitions() -> dict:
+    return json.loads((_schema_dir() / "_definitions.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _registry() -> Any:
     from referencing import Registry, Resource
 
-    definitions = json.loads((_schema_dir() / "_definitions.json").read_text(encoding="utf-8"))
-    return Resource.from_contents(definitions) @ Registry()
+    return Resource.from_contents(_definitions()) @ Registry()
+
+
+@lru_cache(maxsize=256)
+def _schema(kind: str, api_version: str) -> tuple[str, dict] | None:
+    name = _file_name(kind, api_version)
+    if name not in _schema_files():
+        return None
+    return name, json.loads((_schema_dir() / name).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=256)
 def _validator(kind: str, api_version: str) -> Any:
+    """The jsonschema validator (it writes the error messages); imported only when an object fails the fast check."""
     import jsonschema
     from referencing import Resource
 
-    name = _file_name(kind, api_version)
-    if name not in _schema_files():
+    found = _schema(kind, api_version)
+    if found is None:
         return None
-    schema = json.loads((_schema_dir() / name).read_text(encoding="utf-8"))
-    registry = Resource.from_contents(schema) @ _registry()
-    return jsonschema.Draft202012Validator(schema, registry=registry)
+    registry = Resource.from_contents(found[1]) @ _registry()
+    return jsonschema.Draft202012Validator(found[1], registry=registry)
+
+
+_CHECK_MEMO: dict = {}
+
+
+@lru_cache(maxsize=256)
+def _fast_check(kind: str, api_version: str) -> Any:
+    """``schema_check``'s yes/no check for the kind, or None (no schema, or a keyword it does not implement)."""
+    from .schema_check import Unsupported, compile_check
+
+    found = _schema(kind, api_version)
+    if found is None:
+        return None
+    try:
+        return compile_check(found[0], found[1], _definitions(), _CHECK_MEMO)
+    except Unsupported:
+        return None
 
 
 def _path(parts: Any) -> str:
@@ -117,9 +153,15 @@ def validate_object(data: dict) -> list[SchemaError] | None:
         return None
     if kind == "CustomResourceDefinition":
         data = _without_crd_schemas(data)
-    validator = _validator(kind, api_version)
-    if validator is None:
+    if _schema(kind, api_version) is None:
         return None
+    check = _fast_check(kind, api_version)
+    try:
+        if check is not None and check(data):
+            return []  # valid: jsonschema would find nothing either (tested)
+    except RecursionError:
+        pass  # jsonschema below says it in its own words
+    validator = _validator(kind, api_version)
     errors: list[SchemaError] = []
     try:
         for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):

@@ -73,7 +73,9 @@ def encode_with_cache(texts: list[str], encode: Callable[[list[str]], np.ndarray
     for i, k in enumerate(keys):
         if k not in known:
             first.setdefault(k, i)  # a text that repeats is encoded once
-    missing = list(first.values())
+    # by length: each batch then holds texts of similar length, so an encoder pads little (the whole
+    # KB in 128-text batches of mixed lengths cost ~1.7x the forward passes)
+    missing = sorted(first.values(), key=lambda i: len(texts[i]))
     done = 0
     if progress:
         progress(0, len(missing))

@@ -31,6 +31,8 @@ from assistant.retrieval.zh_dictionary import knowledge_tokenizer
 
 Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
+BULK_MIN_TEXTS = 64
+"""Fewer new texts than this are encoded with the query encoder: loading PyTorch costs more."""
 
 
 @dataclass
@@ -81,6 +83,7 @@ class Retriever:
         """How this retriever splits KB texts and queries into BM25 tokens (fixed for its lifetime)."""
         self._encoder = encoder
         self._encoder_error: str | None = None
+        self._bulk = None  # the encoder for many texts at once, loaded on first need (_bulk_encoder)
         self._lock = threading.RLock()      # the index data and the dense side
         self._lex_lock = threading.RLock()  # the BM25 side: never waits for a dense build
         self._rebuild = rebuild
@@ -121,16 +124,31 @@ class Retriever:
 
     def _build(self, key: str) -> IndexData:
         texts = dense_texts(self.kb)
-        enc = self._bulk_encoder()
-        vectors = None
-        if enc is not None:
-            from assistant.paths import cache_dir
-            from assistant.retrieval.embedding_cache import encode_with_cache
-
-            vectors = encode_with_cache([t.text for t in texts], enc.encode, cache_dir(), self._model_id(),
-                                        progress=self.on_build_progress, cancelled=self.build_cancelled)
+        vectors = self.encode_texts([t.text for t in texts], progress=self.on_build_progress,
+                                    cancelled=self.build_cancelled)
         return IndexData(vectors=vectors, rows=[t.entry_index for t in texts], bm25=self._bm25_weights(),
                          key=key, path=None)
+
+    def encode_texts(self, texts: list[str], *, store: str = "", progress: Callable[[int, int], None] | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> np.ndarray | None:
+        """Vectors of many texts (the index's, the diagnosis's symptom phrases), or None without a model.
+
+        Each text's vector is remembered in the cache directory (``embedding_cache``; one store per
+        ``store`` name, since a store keeps exactly the texts of its last call), so only new texts are
+        encoded: with the bulk encoder when there are many, with the query encoder for a handful
+        (importing torch would cost more than they do)."""
+        if self._encoder_or_none() is None:
+            return None
+        from assistant.paths import cache_dir
+        from assistant.retrieval.embedding_cache import encode_with_cache
+
+        def encode(batch: list[str]) -> np.ndarray:
+            if self._bulk is None and len(batch) < BULK_MIN_TEXTS:
+                return self._encoder_or_none().encode(batch)
+            return self._bulk_encoder().encode(batch)
+
+        model_id = self._model_id() + (f"#{store}" if store else "")
+        return encode_with_cache(texts, encode, cache_dir(), model_id, progress=progress, cancelled=cancelled)
 
     def _bm25_weights(self) -> BM25Weights:
         """BM25 weights of every entry (tokenising the KB, jieba included: about a second)."""
@@ -154,23 +172,35 @@ class Retriever:
             return self._data
 
     def _bulk_encoder(self):
-        """The encoder for building the index: sentence-transformers (torch batches ~2x faster than
-        NumPy here: 15.6 s vs 22.7 s for the KB, import included) unless PODTALK_ENCODER=numpy or it
-        cannot load; queries always use the fast-starting encoder. Both give the same vectors
+        """The encoder for many texts at once (loaded once): MiniLM run by PyTorch (``torch_encoder``:
+        its fused kernels encode the KB about twice as fast as NumPy here, and it skips
+        sentence-transformers' ~3.5 s import), sentence-transformers itself with
+        ``PODTALK_ENCODER=sentence-transformers``, the NumPy encoder with ``PODTALK_ENCODER=numpy`` or
+        when torch cannot load; queries always use the fast-starting encoder. All give the same vectors
         (cosine >= 0.999, tested)."""
+        if self._bulk is not None:
+            return self._bulk
         import os
 
-        if os.environ.get("PODTALK_ENCODER") != "numpy":
+        choice = os.environ.get("PODTALK_ENCODER")
+        if choice != "numpy":
             try:
-                from assistant.retrieval.st_encoder import SentenceTransformerEncoder
+                if choice == "sentence-transformers":
+                    from assistant.retrieval.st_encoder import SentenceTransformerEncoder
 
-                return SentenceTransformerEncoder()
+                    self._bulk = SentenceTransformerEncoder()
+                else:
+                    from assistant.retrieval.torch_encoder import shared_encoder
+
+                    self._bulk = shared_encoder()
+                return self._bulk
             except Exception as exc:  # noqa: BLE001 - any failure: fall back to the NumPy encoder, and say so
                 import warnings
 
-                warnings.warn(f"sentence-transformers unavailable ({type(exc).__name__}: {exc}); "
-                              "building the index with the NumPy encoder (same vectors, slower)", stacklevel=2)
-        return self._encoder_or_none()
+                warnings.warn(f"PyTorch unavailable ({type(exc).__name__}: {exc}); "
+                              "encoding with the NumPy encoder (same vectors, slower)", stacklevel=2)
+        self._bulk = self._encoder_or_none()
+        return self._bulk
 
     def _cached_bm25(self) -> BM25Weights:
         """BM25 weights: from the cached index when it is there, else computed now (seconds), so the

@@ -1,7 +1,8 @@
 """The reference encoder: sentence-transformers loading the bundled model directory, offline.
 
-Slow to import (~8 s here), so podtalk uses ``NumpyEncoder`` by default; this one exists to prove
-the NumPy encoder's equivalence and as a fallback (``PODTALK_ENCODER=sentence-transformers``).
+Slow to import (~8 s here), so podtalk encodes queries with ``NumpyEncoder`` and builds the index with
+``TorchBatchEncoder``; this one is the reference both are tested against, and a fallback
+(``PODTALK_ENCODER=sentence-transformers``).
 """
 
 from __future__ import annotations

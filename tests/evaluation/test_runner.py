@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import yaml
@@ -30,8 +32,9 @@ SYMPTOMS = [
 ]
 
 
-@pytest.fixture()
-def sets(tmp_path):
+@pytest.fixture(scope="module")
+def sets(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("eval-sets")
     q = tmp_path / "small.yaml"
     q.write_text(yaml.safe_dump(SMALL, allow_unicode=True), encoding="utf-8")
     s = tmp_path / "symptoms.yaml"
@@ -39,17 +42,32 @@ def sets(tmp_path):
     return q, s
 
 
-def test_eval_json_shape_on_a_small_set(tmp_path, sets, retriever):
-    mdir = tmp_path / "manifests"
-    mdir.mkdir()
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, sets, retriever):
+    """Every ``podtalk eval`` process of this module, run at once (each loads the whole assistant);
+    ``retriever`` first builds the session's index, so they all read it from the cache."""
+    mdir = tmp_path_factory.mktemp("manifests")
     (mdir / "svc.yaml").write_text(
         "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n"
         "spec: {selector: {app: nope}, ports: [{port: 80}]}\n")
     (mdir / "svc.expect.yaml").write_text(
         "description: selector matches nothing\nexpect: [service-selector-no-match]\n"
         "forbid: [service-port-name-missing]\ndns: [web.shop.svc.cluster.local]\n")
-    proc = run_podtalk("eval", "--questions", str(sets[0]), "--manifests", str(mdir), "--retriever", "hybrid,lexical",
-                       "--format", "json")
+    commands = {
+        "json": ("eval", "--questions", str(sets[0]), "--manifests", str(mdir), "--retriever", "hybrid,lexical",
+                 "--format", "json"),
+        "text": ("eval", "--questions", str(sets[0]), str(sets[1]), "--skip-manifests"),
+        "named": ("eval", "--questions", f"{sets[0]},{sets[1]}", "--skip-manifests", "--format", "json"),
+        "nosuchset": ("eval", "--questions", "nosuchset", "--skip-manifests"),
+        "magic": ("eval", "--retriever", "magic", "--skip-manifests"),
+    }
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # one process per core
+        futures = {name: pool.submit(run_podtalk, *args) for name, args in commands.items()}
+        return {name: f.result() for name, f in futures.items()}
+
+
+def test_eval_json_shape_on_a_small_set(runs):
+    proc = runs["json"]
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert set(data["questions"]) == {"hybrid", "lexical"}
@@ -66,8 +84,8 @@ def test_eval_json_shape_on_a_small_set(tmp_path, sets, retriever):
     assert "eval small hybrid: 6/6" in proc.stderr  # the progress line ends at questions x 2 evaluators
 
 
-def test_several_sets_and_cause_columns_in_the_text_table(sets):
-    proc = run_podtalk("eval", "--questions", str(sets[0]), str(sets[1]), "--skip-manifests")
+def test_several_sets_and_cause_columns_in_the_text_table(runs):
+    proc = runs["text"]
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "Questions: small" in out and "Questions: symptoms" in out
@@ -78,18 +96,17 @@ def test_several_sets_and_cause_columns_in_the_text_table(sets):
     assert dict(zip(header, row))["hit@1"] == "1.000" and dict(zip(header, row))["n"] == "2"
 
 
-def test_several_sets_in_json_and_a_named_set(sets):
-    proc = run_podtalk("eval", "--questions", f"{sets[0]},{sets[1]}", "--skip-manifests", "--format", "json")
-    data = json.loads(proc.stdout)
+def test_several_sets_in_json_and_a_named_set(runs):
+    data = json.loads(runs["named"].stdout)
     assert set(data["sets"]) == {"small", "symptoms"}
     assert data["sets"]["symptoms"]["hybrid"]["en"]["cause_n"] == 1
     assert data["questions"] == data["sets"]["small"]
-    proc = run_podtalk("eval", "--questions", "nosuchset", "--skip-manifests")
+    proc = runs["nosuchset"]
     assert proc.returncode == 2 and "dev, heldout, real, fresh" in proc.stderr
 
 
-def test_eval_bad_retriever_is_a_usage_error():
-    proc = run_podtalk("eval", "--retriever", "magic", "--skip-manifests")
+def test_eval_bad_retriever_is_a_usage_error(runs):
+    proc = runs["magic"]
     assert proc.returncode == 2 and "unknown retriever magic" in proc.stderr and "Traceback" not in proc.stderr
 
 

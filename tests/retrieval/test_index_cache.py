@@ -18,58 +18,66 @@ def small_kb(kb):
     return KnowledgeBase(entries=kb.entries[:4], glossary=kb.glossary)
 
 
-def _build(small_kb, encoder, tmp_path):
-    r = Retriever(small_kb, encoder=encoder)
+@pytest.fixture(scope="module")
+def tokenizer(kb):
+    """The session KB's tokenizer (its jieba dictionary is built once per session, not per small KB)."""
+    from assistant.retrieval.zh_dictionary import knowledge_tokenizer
+
+    return knowledge_tokenizer(kb)
+
+
+def _build(small_kb, encoder, tokenizer, tmp_path):
+    r = Retriever(small_kb, encoder=encoder, tokenizer=tokenizer)
     return load_or_build(small_kb, "test-model", r._build, root=tmp_path)
 
 
-def test_second_load_is_cached_and_identical(small_kb, encoder, tmp_path):
-    first, status1 = _build(small_kb, encoder, tmp_path)
-    second, status2 = _build(small_kb, encoder, tmp_path)
+def test_second_load_is_cached_and_identical(small_kb, encoder, tokenizer, tmp_path):
+    first, status1 = _build(small_kb, encoder, tokenizer, tmp_path)
+    second, status2 = _build(small_kb, encoder, tokenizer, tmp_path)
     assert (status1, status2) == ("built", "cached")
     assert (first.vectors == second.vectors).all()
     assert first.bm25.vocab == second.bm25.vocab
     assert (first.bm25.data == second.bm25.data).all() and (first.bm25.indptr == second.bm25.indptr).all()
 
 
-def test_corrupted_index_is_detected_and_rebuilt(small_kb, encoder, tmp_path):
-    data, _ = _build(small_kb, encoder, tmp_path)
+def test_corrupted_index_is_detected_and_rebuilt(small_kb, encoder, tokenizer, tmp_path):
+    data, _ = _build(small_kb, encoder, tokenizer, tmp_path)
     target = data.path / "dense.npy"
     raw = bytearray(target.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     target.write_bytes(bytes(raw))
     with pytest.warns(UserWarning, match="damaged"):
-        again, status = _build(small_kb, encoder, tmp_path)
+        again, status = _build(small_kb, encoder, tokenizer, tmp_path)
     assert status == "rebuilt"
     assert again.vectors.shape == data.vectors.shape
 
 
-def test_truncated_index_is_rebuilt(small_kb, encoder, tmp_path):
-    data, _ = _build(small_kb, encoder, tmp_path)
+def test_truncated_index_is_rebuilt(small_kb, encoder, tokenizer, tmp_path):
+    data, _ = _build(small_kb, encoder, tokenizer, tmp_path)
     (data.path / "meta.json").write_text('{"key": ')
     with pytest.warns(UserWarning, match="damaged"):
-        _, status = _build(small_kb, encoder, tmp_path)
+        _, status = _build(small_kb, encoder, tokenizer, tmp_path)
     assert status == "rebuilt"
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
-def test_read_only_cache_falls_back_to_memory(small_kb, encoder, tmp_path):
+def test_read_only_cache_falls_back_to_memory(small_kb, encoder, tokenizer, tmp_path):
     ro = tmp_path / "ro"
     ro.mkdir()
     ro.chmod(0o500)
     try:
         with pytest.warns(UserWarning, match="in-memory"):
-            data, status = _build(small_kb, encoder, ro)
+            data, status = _build(small_kb, encoder, tokenizer, ro)
         assert status == "memory" and data.path is None
     finally:
         ro.chmod(0o700)
 
 
-def test_unwritable_cache_path_falls_back_to_memory(small_kb, encoder, tmp_path):
+def test_unwritable_cache_path_falls_back_to_memory(small_kb, encoder, tokenizer, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     with pytest.warns(UserWarning, match="in-memory"):
-        data, status = _build(small_kb, encoder, blocker / "cache")
+        data, status = _build(small_kb, encoder, tokenizer, blocker / "cache")
     assert status == "memory" and data.vectors is not None
 
 
@@ -136,13 +144,14 @@ def test_a_cancelled_build_keeps_what_it_encoded_and_the_next_build_encodes_only
     assert np.allclose(vectors, encoder.encode(texts), atol=1e-6)
 
 
-def test_retriever_build_cancelled_stops_the_build_and_a_later_build_completes(small_kb, encoder, monkeypatch,
-                                                                                tmp_path):
+def test_retriever_build_cancelled_stops_the_build_and_a_later_build_completes(small_kb, encoder, tokenizer):
+    from assistant.paths import cache_dir
+    from assistant.retrieval import embedding_cache
+
     from assistant.errors import Cancelled
 
-    monkeypatch.setenv("PODTALK_CACHE", str(tmp_path))  # no remembered embeddings: the build must encode
-    monkeypatch.setenv("PODTALK_ENCODER", "numpy")  # the hook is the same for either bulk encoder
-    r = Retriever(small_kb, encoder=encoder, rebuild=True)
+    r = Retriever(small_kb, encoder=encoder, tokenizer=tokenizer, rebuild=True)
+    embedding_cache._path(cache_dir(), r._model_id()).unlink(missing_ok=True)  # nothing remembered: it must encode
     r.build_cancelled = lambda: True
     with pytest.raises(Cancelled):
         r.data()

@@ -9,13 +9,14 @@ from ..model import Bundle, NetworkPolicy, PolicyRule, Workload
 from ..selectors import Selector
 from ..operators import may_create_pods
 from ..selection import (
-    CONTROLLER_KEYS, peer_matches, peer_namespace_scope, policy_port_matches, policy_selects, workload_matches,
+    CONTROLLER_KEYS, peer_namespace_scope, peer_workloads, policy_port_matches, policy_selects, policy_workloads,
+    selected_workloads,
 )
 from . import Context, Hit, rule
 
 
 def _selected(context: Context, policy: NetworkPolicy) -> list[Workload]:
-    return [w for w in context.bundle.workloads if policy_selects(policy, w)]
+    return policy_workloads(context.bundle, policy)
 
 
 def pod_creating_resources(bundle: Bundle, namespaces: list[str]) -> list[str]:
@@ -29,8 +30,7 @@ def unknown_pods_note(bundle: Bundle, namespaces: list[str], selector: Selector 
     custom resources may create them, or the bundle shows no pod at all in those namespaces (a
     policy-only or Service-only file, the workloads deployed separately)."""
     if selector is not None and not selector.nothing and selector.requirements:
-        elsewhere = sorted({w.namespace for w in bundle.workloads
-                            if w.namespace not in namespaces and workload_matches(selector, w)})
+        elsewhere = sorted({w.namespace for w in selected_workloads(bundle, selector) if w.namespace not in namespaces})
         if elsewhere:  # the classic mistake: the pods exist, in another namespace
             return (f"; pods with those labels exist in namespace {', '.join(elsewhere)}, but a selector only "
                     "looks in its own namespace", None)
@@ -80,7 +80,7 @@ def peer_selects_no_pods(context: Context) -> Iterator[Hit]:
                 namespaces, complete = peer_namespace_scope(bundle, policy, peer)
                 if not complete:
                     continue  # it may select namespaces the bundle does not show (e.g. kube-system)
-                if any(peer_matches(bundle, policy, peer, w) for w in bundle.workloads):
+                if peer_workloads(bundle, policy, peer):
                     continue
                 where = ", ".join(namespaces) or "no namespace of the bundle"
                 note, severity = unknown_pods_note(bundle, namespaces, peer.pod_selector)
@@ -131,8 +131,8 @@ def named_port_unknown(context: Context) -> Iterator[Hit]:
                         p.ip_block is not None or not peer_namespace_scope(bundle, policy, p)[1]
                         for p in policy_rule.peers):
                     continue  # destinations may lie outside the bundle
-                destinations = [w for w in bundle.workloads
-                                if any(peer_matches(bundle, policy, p, w) for p in policy_rule.peers)]
+                admitted = {id(w) for p in policy_rule.peers for w in peer_workloads(bundle, policy, p)}
+                destinations = [w for w in bundle.workloads if id(w) in admitted]
             if not destinations:
                 continue
             for port in policy_rule.ports or []:
