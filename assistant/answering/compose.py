@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant import regex_cache
 from assistant.answering.computed import Computed
 from assistant.answering.intents import wants
 from assistant.answering.render import render
@@ -54,7 +55,7 @@ class Composition:
 
 
 # -- counting and ranking --------------------------------------------------------------------------
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = regex_cache.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def count_words(text: str) -> int:
@@ -255,14 +256,14 @@ def built_table(a: Entry, b: Entry, question: str, lang: str, kb: KnowledgeBase)
             "rows": [[labels[i + 1], _cell(ca[i]), _cell(cb[i])] for i in range(4)]}
 
 
-_SIDE_SPLIT = re.compile(r"\s+(?:vs\.?|versus|and|or|compared to|compared with)\s+|\s*(?:和|与|跟|还是|对比|相比|、|/|,|，)\s*",
+_SIDE_SPLIT = regex_cache.compile(r"\s+(?:vs\.?|versus|and|or|compared to|compared with)\s+|\s*(?:和|与|跟|还是|对比|相比|、|/|,|，)\s*",
                          re.I)
-_CMP_WORDS = re.compile(r"\b(what(?:'s| is| are)?|the|differences?|between|compare|comparison|of|which|one|should|"
+_CMP_WORDS = regex_cache.compile(r"\b(what(?:'s| is| are)?|the|differences?|between|compare|comparison|of|which|one|should|"
                         r"i|pick|choose|use|is|better)\b|(有什么|有啥|的|区别|不同|差异|差别|是什么|哪个好|选哪个|比较|吗|呢)|[?？]",
                         re.I)
 
 
-_VERSION = re.compile(r"(?:(?<![\w.])(?:kubernetes|k8s|version|versions|in|before|since|after|until|pre|prior to|on)\s+v?"
+_VERSION = regex_cache.compile(r"(?:(?<![\w.])(?:kubernetes|k8s|version|versions|in|before|since|after|until|pre|prior to|on)\s+v?"
                       r"|(?<![\w.])v|版本\s*|(?<![\w.]))(1\.\d{1,2})(?![\d.])(?!\s*(?:seconds?|s\b|ms\b|秒))", re.I)
 
 

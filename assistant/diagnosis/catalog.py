@@ -18,6 +18,7 @@ from typing import Any
 
 import hashlib
 
+from assistant import regex_cache
 from assistant.errors import KBError
 from assistant.knowledge.loader import (
     TOPIC_IDS, KnowledgeBase, remember_validated, schema_errors, validated_digests,
@@ -49,11 +50,11 @@ class Clue:
     @cached_property
     def patterns(self) -> tuple[re.Pattern[str], ...]:
         """Compiled on first use (a question that reports no failure never needs most clues)."""
-        return tuple(re.compile(p, _FLAGS) for p in self.pattern_sources)
+        return tuple(regex_cache.compile_all(list(self.pattern_sources), _FLAGS))
 
     @cached_property
     def unless(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(p, _FLAGS) for p in self.unless_sources)
+        return tuple(regex_cache.compile_all(list(self.unless_sources), _FLAGS))
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,7 @@ def _compile(path: Path, where: str, patterns: list[str]) -> tuple[re.Pattern[st
     out = []
     for p in patterns:
         try:
-            out.append(re.compile(p, re.IGNORECASE | re.MULTILINE | re.ASCII))
+            out.append(regex_cache.compile(p, re.IGNORECASE | re.MULTILINE | re.ASCII))
         except re.error as exc:
             raise KBError(f"{path}: {where}: pattern {p!r} does not compile: {exc}") from None
     return tuple(out)

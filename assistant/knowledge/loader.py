@@ -23,7 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from assistant import languages
+from assistant import languages, regex_cache
 from assistant.knowledge.yaml_cache import YAMLDataError, parse_yaml, read_yaml
 
 from assistant.errors import KBError
@@ -413,7 +413,7 @@ def load_entry(
     return Entry(data=join_cjk_lines(data), path=path)
 
 
-_CJK_GAP = re.compile("(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]) +"
+_CJK_GAP = regex_cache.compile("(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]) +"
                       "(?=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])"
                       "|(?<=[\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f\uff09]) +| +(?=[\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f\uff09])")
 """Spaces between two Chinese characters, after Chinese punctuation (，。、：；！？）) or before it."""

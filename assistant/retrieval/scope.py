@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant import regex_cache
 from assistant.knowledge.yaml_cache import read_yaml
 
 from assistant.retrieval.terms import TermMatcher
@@ -58,8 +59,8 @@ class ScopeGuard:
             for a in data.get("areas", []):
                 areas.append(Area(a["id"], a["name"], a.get("doc", ""), tuple(a["terms"].get("en", [])),
                                   tuple(a["terms"].get("zh", [])),
-                                  tuple(re.compile(p, re.I) for p in a.get("strong", []))))
-            evidence = tuple(re.compile(p, re.I) for p in data.get("networking_evidence", []))
+                                  tuple(regex_cache.compile(p, re.I) for p in a.get("strong", []))))
+            evidence = tuple(regex_cache.compile(p, re.I) for p in data.get("networking_evidence", []))
         net_en: set[str] = set()
         net_zh: set[str] = set()
         for e in kb.entries:
