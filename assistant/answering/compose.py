@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant import regex_cache
+from assistant.knowledge import regex_cache
 from assistant.answering.computed import Computed
 from assistant.answering.intents import wants
 from assistant.answering.render import render

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assistant import regex_cache
+from assistant.knowledge import regex_cache
 from assistant.knowledge.yaml_cache import read_yaml
 
 PATTERNS_PATH = Path(__file__).with_name("entities.yaml")

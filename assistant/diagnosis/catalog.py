@@ -18,7 +18,7 @@ from typing import Any
 
 import hashlib
 
-from assistant import regex_cache
+from assistant.knowledge import regex_cache
 from assistant.errors import KBError
 from assistant.knowledge.loader import (
     TOPIC_IDS, KnowledgeBase, remember_validated, schema_errors, validated_digests,

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assistant import regex_cache
+from assistant.knowledge import regex_cache
 from assistant.diagnosis.diagnose import Diagnosis
 from assistant.diagnosis.ranking import RULED_OUT_FACTOR
 from assistant.knowledge.loader import KnowledgeBase

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant import regex_cache
+from assistant.knowledge import regex_cache
 from assistant.diagnosis.clues import ClueHit
 
 # kind id -> (label en, label zh, recognising regex)

@@ -23,7 +23,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from assistant import languages, regex_cache
+from assistant import languages
+from assistant.knowledge import regex_cache
 from assistant.knowledge.yaml_cache import YAMLDataError, parse_yaml, read_yaml
 
 from assistant.errors import KBError

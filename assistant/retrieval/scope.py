@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant import regex_cache
+from assistant.knowledge import regex_cache
 from assistant.knowledge.yaml_cache import read_yaml
 
 from assistant.retrieval.terms import TermMatcher

@@ -15,7 +15,7 @@ from tests.conftest import REPO
 # every pattern of the answer path's data files, with the flags their modules compile them with
 _CHILD = r"""
 import json, re, sys
-from assistant import regex_cache
+from assistant.knowledge import regex_cache
 from assistant.answering.entities import patterns
 from assistant.answering.intents import rules
 from assistant.diagnosis.catalog import load_catalog
@@ -70,10 +70,10 @@ def test_patterns_from_the_store_match_exactly_like_re_compile(tmp_path):
 
 
 def test_a_damaged_store_or_code_the_engine_refuses_means_compiling_again(tmp_path):
-    from assistant import regex_cache
+    from assistant.knowledge import regex_cache
 
     env = dict(os.environ, PYTHONPATH=str(REPO), PODTALK_CACHE=str(tmp_path))
-    child = ("import sys; from assistant import regex_cache as r; p = r.compile(sys.argv[1], 2); "
+    child = ("import sys; from assistant.knowledge import regex_cache as r; p = r.compile(sys.argv[1], 2); "
              "print(p.flags, bool(p.search('a Service named API')), r._path)")
     pattern = r"\bservice\s+named\s+(\w+)"
     run = lambda: subprocess.run([sys.executable, "-c", child, pattern], capture_output=True, text=True,  # noqa: E731
@@ -92,7 +92,7 @@ def test_a_damaged_store_or_code_the_engine_refuses_means_compiling_again(tmp_pa
 
 
 def test_the_store_belongs_to_one_python_build(monkeypatch):
-    from assistant import regex_cache
+    from assistant.knowledge import regex_cache
 
     here = regex_cache._build_id()
     monkeypatch.setattr(sys, "version", sys.version + " (another build)")
@@ -102,7 +102,7 @@ def test_the_store_belongs_to_one_python_build(monkeypatch):
 def test_invalid_patterns_raise_like_re_compile():
     import pytest
 
-    from assistant import regex_cache
+    from assistant.knowledge import regex_cache
 
     with pytest.raises(re.error):
         regex_cache.compile("(unclosed", re.I)
