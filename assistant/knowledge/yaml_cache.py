@@ -105,15 +105,18 @@ def parse_yaml(raw: bytes) -> Any:
     return data
 
 
-def _plain(value: Any) -> bool:
+def is_plain_json(value: Any) -> bool:
     """Whether JSON holds ``value`` exactly (str keys; str, int, float, bool, None, lists and dicts)."""
     if value is None or isinstance(value, (str, bool, int, float)):
         return True
     if isinstance(value, list):
-        return all(_plain(v) for v in value)
+        return all(is_plain_json(v) for v in value)
     if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+        return all(isinstance(k, str) and is_plain_json(v) for k, v in value.items())
     return False
+
+
+_plain = is_plain_json
 
 
 def read_yaml(path: Path | str) -> Any:
