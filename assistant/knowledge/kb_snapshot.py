@@ -103,3 +103,42 @@ def write(root: Path, key: str, data: dict[str, Any]) -> None:
         atomic_write_bytes(_path_for(root), _MAGIC + hashlib.sha256(payload).digest() + payload)
     except OSError:
         pass
+
+
+_MEMO_KEEP = 16
+
+
+def _memo_path(name: str) -> Path:
+    from assistant.paths import cache_dir
+
+    return cache_dir() / f"stamps-{name}.json"
+
+
+def remembered(name: str, stamp: str) -> str | None:
+    """The value remembered under ``stamp`` in the small memo ``name`` (see :func:`remember`), or None."""
+    try:
+        memo = json.loads(_memo_path(name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = memo.get(stamp) if isinstance(memo, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def remember(name: str, stamp: str, value: str, paths: Iterable[Path]) -> None:
+    """Remember ``value`` (a digest of the files' content, say) under their ``stamp``, if every one of
+    ``paths`` has settled (see ``SETTLE_NS``); the last few stamps are kept."""
+    if not settled(paths):
+        return
+    try:
+        memo = json.loads(_memo_path(name).read_text(encoding="utf-8"))
+        memo = memo if isinstance(memo, dict) else {}
+    except (OSError, ValueError):
+        memo = {}
+    memo.pop(stamp, None)
+    memo[stamp] = value
+    from assistant.atomic import atomic_write_text
+
+    try:
+        atomic_write_text(_memo_path(name), json.dumps(dict(list(memo.items())[-_MEMO_KEEP:])))
+    except OSError:
+        pass

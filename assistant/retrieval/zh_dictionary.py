@@ -123,14 +123,27 @@ def _tokenizer_for(kb: Any) -> Tokenizer:
     from assistant.paths import cache_dir
 
     users = kb_user_words(kb)
-    texts = kb_texts(kb.root) if kb.root is not None else [str(e.data) for e in kb.entries]
-    h = hashlib.sha256(f"{FORMAT}\n".encode())
-    for t in texts:
-        h.update(t.encode("utf-8"))
-        h.update(b"\0")
-    h.update("\n".join(sorted(segmentable_words(users))).encode("utf-8"))
-    h.update(_jieba_dictionary_stamp().encode())
-    digest = h.hexdigest()[:20]
+    texts: list[str] | None = None
+    stamp = digest = None
+    if kb.root is not None:
+        # the digest of ~1.3 MB of KB text, remembered by the files' stat (reading them cost ~10 ms)
+        from assistant.knowledge import kb_snapshot
+
+        paths = sorted(Path(kb.root).rglob("*.yaml"))
+        stamp = kb_snapshot.files_stamp(paths, FORMAT, "\n".join(sorted(segmentable_words(users))),
+                                        _jieba_dictionary_stamp())
+        digest = kb_snapshot.remembered("zh-dict", stamp)
+    if digest is None:
+        texts = kb_texts(kb.root) if kb.root is not None else [str(e.data) for e in kb.entries]
+        h = hashlib.sha256(f"{FORMAT}\n".encode())
+        for t in texts:
+            h.update(t.encode("utf-8"))
+            h.update(b"\0")
+        h.update("\n".join(sorted(segmentable_words(users))).encode("utf-8"))
+        h.update(_jieba_dictionary_stamp().encode())
+        digest = h.hexdigest()[:20]
+        if stamp is not None:
+            kb_snapshot.remember("zh-dict", stamp, digest, paths)
     with _LOCK:
         tok = _TOKENIZERS.get(digest)
         if tok is not None:
@@ -140,6 +153,8 @@ def _tokenizer_for(kb: Any) -> Tokenizer:
             try:
                 from assistant.atomic import atomic_write_text
 
+                if texts is None:
+                    texts = kb_texts(kb.root) if kb.root is not None else [str(e.data) for e in kb.entries]
                 atomic_write_text(path, build(texts, users))
             except OSError:
                 path = None  # unwritable cache: the full dictionary plus user words, same segmentation of the KB

@@ -79,3 +79,18 @@ def test_a_damaged_or_foreign_snapshot_means_a_full_load(tmp_path, monkeypatch):
     assert load_kb(root).content_hash == first.content_hash
     (root / "entries" / "dns" / "dns-records-for-services.yaml").unlink()  # a file gone: a new key
     assert "dns-records-for-services" not in load_kb(root).by_id
+
+
+def test_the_kb_dictionary_digest_remembered_by_stat_is_the_one_its_text_gives(tmp_path, monkeypatch):
+    from assistant.retrieval import zh_dictionary
+
+    monkeypatch.setattr(kb_snapshot, "SETTLE_NS", 0)
+    root = _copy_kb(tmp_path)
+    tok = zh_dictionary._tokenizer_for(load_kb(root))            # computed from the text, remembered
+    with monkeypatch.context() as m:
+        m.setattr(zh_dictionary, "kb_texts", lambda root: (_ for _ in ()).throw(AssertionError("read")))
+        assert zh_dictionary._tokenizer_for(load_kb(root)).fingerprint == tok.fingerprint  # from the memo
+    path = root / "entries" / "dns" / "pod-dns-records.yaml"
+    time.sleep(0.05)
+    path.write_text(path.read_text(encoding="utf-8") + "\n# 新的注释\n", encoding="utf-8")
+    assert zh_dictionary._tokenizer_for(load_kb(root)).fingerprint != tok.fingerprint
