@@ -39,7 +39,7 @@ _MAGIC = b"podtalk-regex-1\n"
 _KEEP = 5000  # patterns kept across processes (podtalk compiles ~600; edited ones age out)
 _CODE = "I"  # the engine's code unit (CODESIZE 4 bytes), checked before use
 _lock = threading.Lock()
-_store: dict[tuple[str, int], tuple[int, int, dict[str, int], list[int]]] | None = None
+_store: dict[tuple[str, int], tuple[int, int, dict[str, int], list[int] | array.array]] | None = None
 _path: Path | None = None
 _used: set[tuple[str, int]] = set()
 _dirty = False
@@ -62,7 +62,7 @@ def _store_path() -> Path:
     return cache_dir() / f"regex-{_build_id()}.bin"
 
 
-def _load_store() -> dict[tuple[str, int], tuple[int, int, dict[str, int], list[int]]]:
+def _load_store() -> dict[tuple[str, int], tuple[int, int, dict[str, int], list[int] | array.array]]:
     """The remembered patterns: (pattern, flags) -> (engine flags, groups, group index, code)."""
     global _store, _path
     if _store is None:
@@ -79,19 +79,19 @@ def _load_store() -> dict[tuple[str, int], tuple[int, int, dict[str, int], list[
     return _store
 
 
-def _decode(payload: bytes) -> dict[tuple[str, int], tuple[int, int, dict[str, int], list[int]]]:
+def _decode(payload: bytes) -> dict[tuple[str, int], tuple[int, int, dict[str, int], list[int] | array.array]]:
     head_len = int.from_bytes(payload[:4], "little")
     head = json.loads(payload[4:4 + head_len])
     codes = array.array(_CODE)
     codes.frombytes(payload[4 + head_len:])
-    words = codes.tolist()
     out = {}
     for pattern, flags, engine_flags, groups, groupindex, start, length in head:
-        out[(pattern, flags)] = (engine_flags, groups, groupindex, words[start:start + length])
+        # each code stays a compact array until its pattern is used (most processes use a few hundred)
+        out[(pattern, flags)] = (engine_flags, groups, groupindex, codes[start:start + length])
     return out
 
 
-def _encode(store: dict[tuple[str, int], tuple[int, int, dict[str, int], list[int]]]) -> bytes:
+def _encode(store: dict[tuple[str, int], tuple[int, int, dict[str, int], list[int] | array.array]]) -> bytes:
     head, codes = [], array.array(_CODE)
     for (pattern, flags), (engine_flags, groups, groupindex, code) in store.items():
         head.append([pattern, flags, engine_flags, groups, groupindex, len(codes), len(code)])
@@ -121,12 +121,13 @@ def _flush() -> None:
 atexit.register(_flush)
 
 
-def _engine_pattern(pattern: str, record: tuple[int, int, dict[str, int], list[int]]) -> re.Pattern[str]:
+def _engine_pattern(pattern: str, record: tuple[int, int, dict[str, int], list[int] | array.array]) -> re.Pattern[str]:
     engine_flags, groups, groupindex, code = record
     indexgroup: list[str | None] = [None] * (groups + 1)
     for name, i in groupindex.items():
         indexgroup[i] = name
-    return _sre.compile(pattern, engine_flags, code, groups, groupindex, tuple(indexgroup))
+    return _sre.compile(pattern, engine_flags, code if isinstance(code, list) else code.tolist(), groups,
+                        groupindex, tuple(indexgroup))
 
 
 def compile(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:  # noqa: A001 - re.compile's name
