@@ -67,17 +67,18 @@ def code_digest(*files: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def _path_for(root: Path) -> Path:
+def _path_for(root: Path, kind: str = "kb") -> Path:
     from assistant.paths import cache_dir
 
     where = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    return cache_dir() / f"kb-snapshot-{where}.bin"
+    return cache_dir() / f"{kind}-snapshot-{where}.bin"
 
 
-def read(root: Path, key: str) -> dict[str, Any] | None:
-    """The snapshot of the KB under ``root`` if it was written under ``key``, else None."""
+def read(root: Path, key: str, kind: str = "kb") -> dict[str, Any] | None:
+    """The snapshot ``kind`` (``kb``, ``catalog``) of the data under ``root`` if it was written under
+    ``key``, else None."""
     try:
-        raw = _path_for(root).read_bytes()
+        raw = _path_for(root, kind).read_bytes()
     except OSError:
         return None
     if not raw.startswith(_MAGIC):
@@ -93,14 +94,16 @@ def read(root: Path, key: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def write(root: Path, key: str, data: dict[str, Any]) -> None:
-    """Remember ``data`` (plain JSON values) for ``root`` under ``key``, atomically; an unwritable
-    cache is fine."""
+def write(root: Path, key: str, data: dict[str, Any], kind: str = "kb") -> None:
+    """Remember ``data`` (plain JSON values) for ``root`` under ``key`` (a :func:`files_stamp`),
+    atomically; an unwritable cache is fine."""
     from assistant.atomic import atomic_write_bytes
 
+    if len(key) != 32:
+        raise ValueError("a snapshot key is a files_stamp (32 characters)")
     payload = key.encode("ascii") + json.dumps(data, ensure_ascii=False).encode("utf-8")
     try:
-        atomic_write_bytes(_path_for(root), _MAGIC + hashlib.sha256(payload).digest() + payload)
+        atomic_write_bytes(_path_for(root, kind), _MAGIC + hashlib.sha256(payload).digest() + payload)
     except OSError:
         pass
 

@@ -94,3 +94,25 @@ def test_the_kb_dictionary_digest_remembered_by_stat_is_the_one_its_text_gives(t
     time.sleep(0.05)
     path.write_text(path.read_text(encoding="utf-8") + "\n# 新的注释\n", encoding="utf-8")
     assert zh_dictionary._tokenizer_for(load_kb(root)).fingerprint != tok.fingerprint
+
+
+def test_the_diagnosis_catalog_snapshot_equals_a_full_load_and_sees_edits(tmp_path, monkeypatch):
+    from assistant.diagnosis import catalog as catalog_mod
+
+    monkeypatch.setattr(kb_snapshot, "SETTLE_NS", 0)
+    root = tmp_path / "kb"
+    for name in ("clues", "causes"):
+        shutil.copytree(REPO / "kb" / name, root / name)
+    shutil.copy(REPO / "kb" / "narrowing.yaml", root / "narrowing.yaml")
+    full = catalog_mod.load_catalog(root)
+    with monkeypatch.context() as m:
+        m.setattr(catalog_mod, "load_cause", lambda path: (_ for _ in ()).throw(AssertionError("full load")))
+        again = catalog_mod.load_catalog(root)
+    assert (again.clues, again.causes, again.narrowing) == (full.clues, full.causes, full.narrowing)
+    assert [c.patterns for c in again.clues[:5]] == [c.patterns for c in full.clues[:5]]
+    cause = full.causes[0].path
+    time.sleep(0.05)
+    cause.write_text(cause.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    monkeypatch.setattr(catalog_mod, "load_cause", lambda path: (_ for _ in ()).throw(AssertionError("full load")))
+    with pytest.raises(AssertionError, match="full load"):
+        catalog_mod.load_catalog(root)
