@@ -10,6 +10,7 @@ in ~0.2 s. ``SentenceTransformerEncoder`` remains the reference implementation.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -130,9 +131,7 @@ class NumpyEncoder:
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=self.max_length)
         self.tokenizer.no_padding()
-        from threadpoolctl import ThreadpoolController
-
-        self._threads = ThreadpoolController()  # created once: inspecting the loaded BLAS costs ~ms per call
+        self._threads = None  # a threadpoolctl controller, made once when a query must use fewer BLAS threads
 
     @staticmethod
     def _layer(w: dict[str, np.ndarray], p: str) -> dict[str, np.ndarray]:
@@ -201,9 +200,20 @@ class NumpyEncoder:
         if len(texts) <= 4:
             # one query is a handful of small matrix products: a second BLAS thread halves it on an idle
             # machine (7 vs 12 ms) and slows it on a busy one, so use the cores that are free right now
-            with self._threads.limit(limits=free_cores(), user_api="blas"):
-                return self._encode_sorted(encodings, order, out, batch_size)
+            cores = free_cores()
+            if cores < (os.cpu_count() or 1):
+                with self._thread_limiter().limit(limits=cores, user_api="blas"):
+                    return self._encode_sorted(encodings, order, out, batch_size)
+        # every core free (BLAS's own default), or a batch: no limit to set
         return self._encode_sorted(encodings, order, out, batch_size)
+
+    def _thread_limiter(self):
+        """threadpoolctl's controller, created on first need (import and library scan: ~4 ms)."""
+        if self._threads is None:
+            from threadpoolctl import ThreadpoolController
+
+            self._threads = ThreadpoolController()
+        return self._threads
 
     def _encode_sorted(self, encodings, order: list[int], out: np.ndarray, batch_size: int) -> np.ndarray:
         for start in range(0, len(order), batch_size):
