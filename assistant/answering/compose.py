@@ -55,7 +55,7 @@ class Composition:
 
 
 # -- counting and ranking --------------------------------------------------------------------------
-_CJK = regex_cache.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def count_words(text: str) -> int:

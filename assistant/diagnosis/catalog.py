@@ -302,7 +302,9 @@ def _snapshot_key(root: Path, files: list[Path]) -> str:
     """What a remembered catalog depends on: its files (by ``stat``), the schemas, the topic ids and
     this module's code (see ``kb_snapshot``)."""
     code = kb_snapshot.code_digest(Path(__file__), *(HERE / n for n in _SCHEMAS))
-    return kb_snapshot.files_stamp(files, str(root.resolve()), code, *TOPIC_IDS)
+    from assistant import languages
+
+    return kb_snapshot.files_stamp(files, str(root.resolve()), code, *TOPIC_IDS, "|", *languages.codes())
 
 
 _SCHEMAS = ("cause.schema.json", "clue.schema.json", "narrowing.schema.json")

@@ -13,7 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assistant.knowledge import regex_cache
 from assistant.diagnosis.diagnose import Diagnosis
 from assistant.diagnosis.ranking import RULED_OUT_FACTOR
 from assistant.knowledge.loader import KnowledgeBase
@@ -51,7 +50,7 @@ def render(lang: str, name: str, /, **context: Any) -> str:
     return "\n".join(out).strip() + "\n"
 
 
-_ANGLE = regex_cache.compile(r"<[A-Za-z][\w.|/-]*>")
+_ANGLE = re.compile(r"<[A-Za-z][\w.|/-]*>")
 
 
 def code_placeholders(text: str) -> str:
@@ -67,8 +66,8 @@ def _quote(text: str) -> str:
     return text.replace("`", "'").strip()
 
 
-_SENTENCE_END = regex_cache.compile(r"[.。!?！？](\s|$)")
-_CJK_GAP = regex_cache.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t\n]+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+_SENTENCE_END = re.compile(r"[.。!?！？](\s|$)")
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t\n]+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
 
 
 def _first_sentence(text: str) -> str:

@@ -12,55 +12,54 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.knowledge import regex_cache
 from assistant.diagnosis.clues import ClueHit
 
 # kind id -> (label en, label zh, recognising regex)
 KINDS: dict[str, tuple[str, str, re.Pattern[str]]] = {
     "describe-service": ("`kubectl describe svc` output", "`kubectl describe svc` 输出",
-                         regex_cache.compile(r"^Name:\s+\S+[\s\S]*^(Selector|Type|IPs?|Endpoints):", re.M)),
+                         re.compile(r"^Name:\s+\S+[\s\S]*^(Selector|Type|IPs?|Endpoints):", re.M)),
     "describe-pod": ("`kubectl describe pod` output", "`kubectl describe pod` 输出",
-                     regex_cache.compile(r"^(Containers|Conditions|Node):\s*$|^Status:\s+(Running|Pending|Failed)", re.M)),
+                     re.compile(r"^(Containers|Conditions|Node):\s*$|^Status:\s+(Running|Pending|Failed)", re.M)),
     "describe-endpoints": ("`kubectl describe endpoints` output", "`kubectl describe endpoints` 输出",
-                           regex_cache.compile(r"^Subsets:\s*$|^\s+(NotReadyAddresses|Addresses):", re.M)),
+                           re.compile(r"^Subsets:\s*$|^\s+(NotReadyAddresses|Addresses):", re.M)),
     "get-services": ("a `kubectl get svc` table", "`kubectl get svc` 表格",
-                     regex_cache.compile(r"^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)", re.M)),
+                     re.compile(r"^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)", re.M)),
     "get-endpoints": ("a `kubectl get endpoints` table", "`kubectl get endpoints` 表格",
-                      regex_cache.compile(r"^NAME\s+ENDPOINTS\s+AGE", re.M)),
+                      re.compile(r"^NAME\s+ENDPOINTS\s+AGE", re.M)),
     "get-endpointslices": ("a `kubectl get endpointslices` table", "`kubectl get endpointslices` 表格",
-                           regex_cache.compile(r"^NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS", re.M)),
+                           re.compile(r"^NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS", re.M)),
     "get-pods": ("a `kubectl get pods` table", "`kubectl get pods` 表格",
-                 regex_cache.compile(r"^(NAMESPACE\s+)?NAME\s+READY\s+STATUS\s+RESTARTS", re.M)),
+                 re.compile(r"^(NAMESPACE\s+)?NAME\s+READY\s+STATUS\s+RESTARTS", re.M)),
     "get-nodes": ("a `kubectl get nodes` table", "`kubectl get nodes` 表格",
-                  regex_cache.compile(r"^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION", re.M)),
+                  re.compile(r"^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION", re.M)),
     "events": ("Kubernetes events", "Kubernetes 事件",
-               regex_cache.compile(r"^\s*(Type\s+Reason\s+Age|LAST SEEN\s+TYPE\s+REASON)", re.M)),
+               re.compile(r"^\s*(Type\s+Reason\s+Age|LAST SEEN\s+TYPE\s+REASON)", re.M)),
     "nslookup": ("`nslookup` output", "`nslookup` 输出",
-                 regex_cache.compile(r"^(Server|Address( 1)?):\s+\S+|\*\* server can't find|;; connection timed out", re.M)),
-    "dig": ("`dig` output", "`dig` 输出", regex_cache.compile(r"^; <<>> DiG|;; ->>HEADER<<-|;; ANSWER SECTION", re.M)),
+                 re.compile(r"^(Server|Address( 1)?):\s+\S+|\*\* server can't find|;; connection timed out", re.M)),
+    "dig": ("`dig` output", "`dig` 输出", re.compile(r"^; <<>> DiG|;; ->>HEADER<<-|;; ANSWER SECTION", re.M)),
     "curl": ("`curl` output", "`curl` 输出",
-             regex_cache.compile(r"^\*\s+(Trying|Connected to|connect to|Failed to connect)|^curl: \(\d+\)|^[<>] (GET|HTTP/)", re.M)),
+             re.compile(r"^\*\s+(Trying|Connected to|connect to|Failed to connect)|^curl: \(\d+\)|^[<>] (GET|HTTP/)", re.M)),
     "envoy-access-log": ("Envoy access-log lines", "Envoy 访问日志",
-                         regex_cache.compile(r'^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] "[A-Z]+ \S+ HTTP/[\d.]+" \d{3} [A-Z,-]+', re.M)),
+                         re.compile(r'^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] "[A-Z]+ \S+ HTTP/[\d.]+" \d{3} [A-Z,-]+', re.M)),
     "coredns-log": ("CoreDNS log lines", "CoreDNS 日志",
-                    regex_cache.compile(r"^\[(INFO|ERROR|FATAL|WARNING)\] plugin/|CoreDNS-\d+\.\d+", re.M)),
+                    re.compile(r"^\[(INFO|ERROR|FATAL|WARNING)\] plugin/|CoreDNS-\d+\.\d+", re.M)),
     "kube-proxy-log": ("kube-proxy log lines", "kube-proxy 日志",
-                       regex_cache.compile(r"^[IEWF]\d{4} [\d:.]+\s+\d+ (proxier|server|server_others|iptables|ipvs)[\w_]*\.go", re.M)),
-    "klog": ("component log lines", "组件日志", regex_cache.compile(r"^[IEWF]\d{4} [\d:.]+\s+\d+ [\w_]+\.go:\d+\]", re.M)),
+                       re.compile(r"^[IEWF]\d{4} [\d:.]+\s+\d+ (proxier|server|server_others|iptables|ipvs)[\w_]*\.go", re.M)),
+    "klog": ("component log lines", "组件日志", re.compile(r"^[IEWF]\d{4} [\d:.]+\s+\d+ [\w_]+\.go:\d+\]", re.M)),
     "app-log-dial": ("application log lines with a dial error", "带 dial 错误的应用日志",
-                     regex_cache.compile(r"dial (tcp|udp)( \S+)?: (lookup|i/o|connect)", re.M)),
+                     re.compile(r"dial (tcp|udp)( \S+)?: (lookup|i/o|connect)", re.M)),
 }
 
-_ENVOY_LINE = regex_cache.compile(r'"(?:[A-Z]+) \S+ HTTP/[\d.]+" (\d{3}) ([A-Z]+(?:,[A-Z]+)*|-)')
-_ENVOY_JSON_FLAGS = regex_cache.compile(r'"response_flags"\s*:\s*"([A-Z,]+)"')
+_ENVOY_LINE = re.compile(r'"(?:[A-Z]+) \S+ HTTP/[\d.]+" (\d{3}) ([A-Z]+(?:,[A-Z]+)*|-)')
+_ENVOY_JSON_FLAGS = re.compile(r'"response_flags"\s*:\s*"([A-Z,]+)"')
 _ENVOY_FLAGS = {"UF": "sig-envoy-uf", "UH": "sig-envoy-uh", "NR": "sig-envoy-nr", "URX": "sig-envoy-urx",
                 "UO": "sig-envoy-uo", "DC": "sig-envoy-dc", "UC": "sig-envoy-uc"}
 _HTTP = {"404": "sig-http-404", "413": "sig-http-413", "502": "sig-http-502", "503": "sig-http-503",
          "504": "sig-http-504"}
-_LOOKUP = regex_cache.compile(r"lookup ([\w.-]+)(?: on [\d.:]+)?: (no such host|server misbehaving|i/o timeout|read udp)")
-_CLUSTER_NAME = regex_cache.compile(r"(\.svc(\.cluster\.local)?\.?$|\.cluster\.local\.?$|^kubernetes(\.default)?$|^[a-z0-9-]+$)")
-_READY_ROW = regex_cache.compile(r"^\S+\s+(?:\S+\s+)?(\d+)/(\d+)\s+(\S+)\s+\d+", re.M)
-_POD_ROW = regex_cache.compile(r"^(?:(\S+)\s+)?(\S+)\s+(\d+)/(\d+)\s+(\S+)\s+\d+", re.M)
+_LOOKUP = re.compile(r"lookup ([\w.-]+)(?: on [\d.:]+)?: (no such host|server misbehaving|i/o timeout|read udp)")
+_CLUSTER_NAME = re.compile(r"(\.svc(\.cluster\.local)?\.?$|\.cluster\.local\.?$|^kubernetes(\.default)?$|^[a-z0-9-]+$)")
+_READY_ROW = re.compile(r"^\S+\s+(?:\S+\s+)?(\d+)/(\d+)\s+(\S+)\s+\d+", re.M)
+_POD_ROW = re.compile(r"^(?:(\S+)\s+)?(\S+)\s+(\d+)/(\d+)\s+(\S+)\s+\d+", re.M)
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ def recognise(text: str) -> list[PastedKind]:
 BLOCK_KINDS = frozenset({"describe-service", "describe-pod", "describe-endpoints", "get-services", "get-endpoints",
                          "get-endpointslices", "get-pods", "get-nodes", "events", "nslookup", "dig", "curl"})
 """Kinds that only occur as a block of output (a table, a describe, a resolver's answer)."""
-_LOG_LINE = regex_cache.compile(r'^\s*(\[\d{4}-\d\d-\d\d|\d{4}[-/]\d\d[-/]\d\d|[IEWF]\d{4} |\[(INFO|ERROR|WARNING|FATAL)\]|'
+_LOG_LINE = re.compile(r'^\s*(\[\d{4}-\d\d-\d\d|\d{4}[-/]\d\d[-/]\d\d|[IEWF]\d{4} |\[(INFO|ERROR|WARNING|FATAL)\]|'
                        r'\{"|time="|level=|[A-Z][a-z]{2} +\d+ \d\d:\d\d)')
 
 
