@@ -93,37 +93,34 @@ def _item_text(it: dict[str, Any]) -> str:
     return " ".join(str(it.get(k, "")) for k in ("cmd", "en", "zh"))
 
 
-def _token_table(kb: KnowledgeBase) -> dict[str, list[str]]:
+def _token_table(kb: KnowledgeBase) -> Any:
     """``tokenize`` of every ranked KB text, persisted next to the index (keyed by KB content and
     the tokenizer's source), so answering an English question never loads jieba's dictionary
-    (~0.6 s on a cold start) just to tokenise the Chinese half of the facts."""
+    (~0.6 s on a cold start) just to tokenise the Chinese half of the facts. The stored table also
+    holds the facts' IDF (``_fact_idf``) and is read one text at a time (``token_store``)."""
     tokenizer = knowledge_tokenizer(kb)
     key = f"{kb.content_hash}:{tokenizer.fingerprint}"
     table = _TOKEN_TABLES.get(key)
     if table is not None:
         return table
     import hashlib
-    import json
 
-    from assistant.atomic import atomic_write_text
+    from assistant.answering import token_store
     from assistant.paths import cache_dir
 
-    h = hashlib.sha256(f"{_TOKEN_TABLE_VERSION}:{key}:".encode())  # the fingerprint covers the tokenizer
-    path = cache_dir() / f"answer-tokens-{h.hexdigest()[:20]}.json"
-    try:
-        table = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(table, dict):
-            table = None
-    except (OSError, ValueError):
-        table = None
-    if table is None:
-        table = {t: tokenizer.tokenize(t) for t in dict.fromkeys(_kb_texts(kb))}
-        try:
-            atomic_write_text(path, json.dumps(table, ensure_ascii=False))
-        except OSError:
-            pass
-    _TOKEN_TABLES[key] = table
-    return table
+    code = token_store.code_identity(_kb_texts, _item_text, _fact_idf)  # how texts and IDF are made
+    h = hashlib.sha256(f"{_TOKEN_TABLE_VERSION}:{key}:{code}:".encode())  # the fingerprint covers the tokenizer
+    path = cache_dir() / f"answer-tokens-{h.hexdigest()[:20]}.bin"
+    stored = token_store.read(path)
+    if stored is not None:
+        if stored.idf is not None:
+            _IDF_CACHE.setdefault(kb.content_hash, stored.idf)
+        _TOKEN_TABLES[key] = stored
+        return stored
+    built = {t: tokenizer.tokenize(t) for t in dict.fromkeys(_kb_texts(kb))}
+    _TOKEN_TABLES[key] = built
+    token_store.write(path, built, _fact_idf(kb))
+    return built
 
 
 def warm_token_table(kb: KnowledgeBase) -> None:
