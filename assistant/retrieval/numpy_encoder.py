@@ -115,9 +115,8 @@ class NumpyEncoder:
 
     def _load(self, path: Path | None, max_length: int | None) -> None:
         set_offline()
-        from tokenizers import Tokenizer
-
         path = path or model_dir()
+        self._path = path
         config = json.loads((path / "config.json").read_text())
         st_config = json.loads((path / "sentence_bert_config.json").read_text())
         self.heads: int = config["num_attention_heads"]
@@ -128,10 +127,33 @@ class NumpyEncoder:
         self.w = w
         self.dim: int = config["hidden_size"]
         self.layer_weights = [self._layer(w, f"encoder.layer.{i}.") for i in range(self.layers)]
-        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_length=self.max_length)
-        self.tokenizer.no_padding()
+        from assistant.retrieval.wordpiece import AsciiWordPiece
+
+        self._ascii = AsciiWordPiece(path / "vocab.txt", self.max_length)
+        self._tokenizer = None  # the tokenizers library's, loaded for the first text _ascii declines
         self._threads = None  # a threadpoolctl controller, made once when a query must use fewer BLAS threads
+
+    @property
+    def tokenizer(self):
+        """The model's own tokenizer (``tokenizers``, from ``tokenizer.json``), loaded on first use."""
+        if self._tokenizer is None:
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(self._path / "tokenizer.json"))
+            tok.enable_truncation(max_length=self.max_length)
+            tok.no_padding()
+            self._tokenizer = tok
+        return self._tokenizer
+
+    def token_ids(self, texts: list[str]) -> list[list[int]]:
+        """``[CLS] ... [SEP]`` ids of each text: plain ASCII by ``AsciiWordPiece``, the rest by the
+        model's own tokenizer (same ids, tested)."""
+        out: list[list[int] | None] = [self._ascii.ids(t) for t in texts]
+        rest = [i for i, ids in enumerate(out) if ids is None]
+        if rest:
+            for i, enc in zip(rest, self.tokenizer.encode_batch([texts[i] for i in rest])):
+                out[i] = list(enc.ids)
+        return out  # type: ignore[return-value]
 
     @staticmethod
     def _layer(w: dict[str, np.ndarray], p: str) -> dict[str, np.ndarray]:
@@ -202,8 +224,8 @@ class NumpyEncoder:
         """Embeddings of ``texts`` (rows L2-normalised, float32); batches group similar lengths."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        encodings = self.tokenizer.encode_batch(list(texts))
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        encodings = self.token_ids(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if len(texts) <= 4:
             # one query is a handful of small matrix products: a second BLAS thread halves it on an idle
@@ -226,12 +248,12 @@ class NumpyEncoder:
     def _encode_sorted(self, encodings, order: list[int], out: np.ndarray, batch_size: int) -> np.ndarray:
         for start in range(0, len(order), batch_size):
             chunk = order[start:start + batch_size]
-            seq = max(len(encodings[i].ids) for i in chunk)
+            seq = max(len(encodings[i]) for i in chunk)
             ids = np.zeros((len(chunk), seq), dtype=np.int64)
             mask = np.zeros((len(chunk), seq), dtype=np.int64)
             for row, i in enumerate(chunk):
-                n = len(encodings[i].ids)
-                ids[row, :n] = encodings[i].ids
+                n = len(encodings[i])
+                ids[row, :n] = encodings[i]
                 mask[row, :n] = 1
             out[chunk] = self._forward(ids, mask)
         return out
