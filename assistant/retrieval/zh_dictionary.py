@@ -109,8 +109,46 @@ def kb_user_words(kb: Any) -> list[str]:
     return words
 
 
+def defer_jieba_hmm() -> None:
+    """Make jieba's HMM tables (``jieba.finalseg``, imported by ``import jieba``: ~15 ms of a cold
+    Chinese answer) load on first use: podtalk segments with ``HMM=False``, which never touches them.
+    A placeholder module stands in until one of its attributes is read (``finalseg.cut`` with
+    ``HMM=True``...), which imports the real module; anything unexpected leaves jieba as it is."""
+    import importlib.util
+    import sys
+    import types
+
+    if "jieba" in sys.modules or "jieba.finalseg" in sys.modules:
+        return
+    try:
+        package = importlib.util.find_spec("jieba")  # a top-level spec: jieba itself is not imported
+        if package is None or not package.submodule_search_locations:
+            return
+        where = Path(list(package.submodule_search_locations)[0]) / "finalseg"
+        spec = importlib.util.spec_from_file_location("jieba.finalseg", where / "__init__.py",
+                                                      submodule_search_locations=[str(where)])
+    except (ImportError, OSError, ValueError):
+        return
+    if spec is None or spec.loader is None:
+        return
+
+    class _Deferred(types.ModuleType):
+        def __getattr__(self, name: str) -> Any:  # only for names the placeholder lacks
+            real = importlib.util.module_from_spec(spec)
+            sys.modules["jieba.finalseg"] = real
+            spec.loader.exec_module(real)
+            if "jieba" in sys.modules:
+                sys.modules["jieba"].finalseg = real
+            return getattr(real, name)
+
+    placeholder = _Deferred("jieba.finalseg")
+    placeholder.__spec__ = spec
+    sys.modules["jieba.finalseg"] = placeholder
+
+
 def knowledge_tokenizer(kb: Any) -> Tokenizer:
     """The tokenizer for ``kb`` (one per KB content, whatever order objects are created in)."""
+    defer_jieba_hmm()
     known = _BY_KB.get(id(kb))
     if known is not None and known[0] is kb:
         return known[1]

@@ -67,3 +67,37 @@ def test_generated_ascii_text_gets_the_reference_ids(both, text):
     ids = ours.ids(text)
     if ids is not None:
         assert ids == reference.encode(text).ids
+
+
+
+_SEGMENT = """
+import sys{first}
+from assistant.knowledge import load_kb
+from assistant.retrieval.zh_dictionary import knowledge_tokenizer
+tok = knowledge_tokenizer(load_kb())
+out = [tok.tokenize(q) for q in ("两个 pod 之间如何通信", "无头服务的 DNS 记录是什么", "网络策略如何限制入站流量？")]
+tables = "jieba.finalseg.prob_emit" in sys.modules
+import jieba
+print(repr((out, tables, list(jieba.cut("他来到了网易杭研大厦", HMM=True)))))
+"""
+
+
+def test_chinese_questions_segment_without_jiebas_hmm_tables_and_the_hmm_still_works():
+    """The placeholder for jieba.finalseg (zh_dictionary.defer_jieba_hmm) changes no token."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+
+    def run(first: str):
+        out = subprocess.run([sys.executable, "-c", _SEGMENT.format(first=first)], capture_output=True, text=True,
+                             env=env, check=True, timeout=120).stdout
+        return eval(out)  # noqa: S307 - our own repr
+
+    plain = run(", jieba")   # jieba imported first: no placeholder
+    deferred = run("")
+    assert deferred[0] == plain[0] and plain[1] is True and deferred[1] is False
+    assert deferred[2] == plain[2] == ["他", "来到", "了", "网易", "杭研", "大厦"]  # HMM=True loads the tables
