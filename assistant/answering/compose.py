@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant import languages
+from assistant.knowledge import regex_cache
 from assistant.answering.computed import Computed
 from assistant.answering.intents import wants
 from assistant.answering.render import render, sources_marker, strings
@@ -101,37 +102,34 @@ def _item_text(it: Command | LocalText) -> str:
     return " ".join([getattr(it, "cmd", ""), *(it.text(c) for c in languages.codes())])
 
 
-def _token_table(kb: KnowledgeBase) -> dict[str, list[str]]:
+def _token_table(kb: KnowledgeBase) -> Any:
     """``tokenize`` of every ranked KB text, persisted next to the index (keyed by KB content and
     the tokenizer's source), so answering an English question never loads jieba's dictionary
-    (~0.6 s on a cold start) just to tokenise the Chinese half of the facts."""
+    (~0.6 s on a cold start) just to tokenise the Chinese half of the facts. The stored table also
+    holds the facts' IDF (``_fact_idf``) and is read one text at a time (``token_store``)."""
     tokenizer = knowledge_tokenizer(kb)
     key = f"{kb.content_hash}:{tokenizer.fingerprint}"
     table = _TOKEN_TABLES.get(key)
     if table is not None:
         return table
     import hashlib
-    import json
 
-    from assistant.atomic import atomic_write_text
+    from assistant.answering import token_store
     from assistant.paths import cache_dir
 
-    h = hashlib.sha256(f"{_TOKEN_TABLE_VERSION}:{key}:".encode())  # the fingerprint covers the tokenizer
-    path = cache_dir() / f"answer-tokens-{h.hexdigest()[:20]}.json"
-    try:
-        table = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(table, dict):
-            table = None
-    except (OSError, ValueError):
-        table = None
-    if table is None:
-        table = {t: tokenizer.tokenize(t) for t in dict.fromkeys(_kb_texts(kb))}
-        try:
-            atomic_write_text(path, json.dumps(table, ensure_ascii=False))
-        except OSError:
-            pass
-    _TOKEN_TABLES[key] = table
-    return table
+    code = token_store.code_identity(_kb_texts, _item_text, _fact_idf)  # how texts and IDF are made
+    h = hashlib.sha256(f"{_TOKEN_TABLE_VERSION}:{key}:{code}:".encode())  # the fingerprint covers the tokenizer
+    path = cache_dir() / f"answer-tokens-{h.hexdigest()[:20]}.bin"
+    stored = token_store.read(path)
+    if stored is not None:
+        if stored.idf is not None:
+            _IDF_CACHE.setdefault(kb.content_hash, stored.idf)
+        _TOKEN_TABLES[key] = stored
+        return stored
+    built = {t: tokenizer.tokenize(t) for t in dict.fromkeys(_kb_texts(kb))}
+    _TOKEN_TABLES[key] = built
+    token_store.write(path, built, _fact_idf(kb))
+    return built
 
 
 def warm_token_table(kb: KnowledgeBase) -> None:
@@ -263,14 +261,14 @@ def built_table(a: Entry, b: Entry, question: str, lang: str, kb: KnowledgeBase)
             "rows": [[labels[i + 1], _cell(ca[i]), _cell(cb[i])] for i in range(4)]}
 
 
-_SIDE_SPLIT = re.compile(r"\s+(?:vs\.?|versus|and|or|compared to|compared with)\s+|\s*(?:和|与|跟|还是|对比|相比|、|/|,|，)\s*",
+_SIDE_SPLIT = regex_cache.compile(r"\s+(?:vs\.?|versus|and|or|compared to|compared with)\s+|\s*(?:和|与|跟|还是|对比|相比|、|/|,|，)\s*",
                          re.I)
-_CMP_WORDS = re.compile(r"\b(what(?:'s| is| are)?|the|differences?|between|compare|comparison|of|which|one|should|"
+_CMP_WORDS = regex_cache.compile(r"\b(what(?:'s| is| are)?|the|differences?|between|compare|comparison|of|which|one|should|"
                         r"i|pick|choose|use|is|better)\b|(有什么|有啥|的|区别|不同|差异|差别|是什么|哪个好|选哪个|比较|吗|呢)|[?？]",
                         re.I)
 
 
-_VERSION = re.compile(r"(?:(?<![\w.])(?:kubernetes|k8s|version|versions|in|before|since|after|until|pre|prior to|on)\s+v?"
+_VERSION = regex_cache.compile(r"(?:(?<![\w.])(?:kubernetes|k8s|version|versions|in|before|since|after|until|pre|prior to|on)\s+v?"
                       r"|(?<![\w.])v|版本\s*|(?<![\w.]))(1\.\d{1,2})(?![\d.])(?!\s*(?:seconds?|s\b|ms\b|秒))", re.I)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import languages
+from assistant.knowledge import regex_cache
 from assistant.knowledge.yaml_cache import read_yaml
 
 RULES_PATH = Path(__file__).with_name("intents.yaml")
@@ -39,7 +40,7 @@ class _LazyPatterns:
 
     def compiled(self) -> list[re.Pattern[str]]:
         if self._compiled is None:
-            self._compiled = [re.compile(p, re.IGNORECASE) for p in self._source]
+            self._compiled = regex_cache.compile_all(self._source, re.IGNORECASE)
         return self._compiled
 
     def __iter__(self):

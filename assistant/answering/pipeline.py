@@ -27,6 +27,7 @@ from assistant.answering.intents import detect_intent, is_followup, split_parts
 from assistant.answering.render import render, sources_marker
 from assistant.answering.sanitize import clean_question
 from assistant.answering.types import Answer, Context
+from assistant.knowledge import regex_cache
 from assistant.knowledge.loader import Entry, KnowledgeBase
 from assistant.retrieval.retriever import Hit, Retrieval, Retriever
 from assistant.retrieval.text import detect_lang
@@ -68,12 +69,24 @@ def _distinctive(term: str) -> bool:
 def _entries_named_by_history(kb: KnowledgeBase, question: str) -> list[Entry]:
     """The entries whose history has a distinctive term the question uses (in KB order, each once)."""
     found: dict[str, Entry] = {}
-    for e in kb.entries:
-        for h in e.history:
-            for term in h.terms:
-                if _distinctive(term) and re.search(r"(?<![\w./-])" + re.escape(term) + r"(?![\w/-])", question, re.I):
-                    found.setdefault(e.id, e)
+    for e, pattern in _history_patterns(kb):
+        if pattern.search(question):
+            found.setdefault(e.id, e)
     return list(found.values())
+
+
+_HISTORY_PATTERNS: dict[int, tuple[KnowledgeBase, list[tuple[Entry, re.Pattern[str]]]]] = {}
+
+
+def _history_patterns(kb: KnowledgeBase) -> list[tuple[Entry, re.Pattern[str]]]:
+    """Each distinctive history term of the KB as a whole-term pattern, with its entry (made once per
+    KB: every answer checked every term, testing distinctiveness and building each pattern again)."""
+    held = _HISTORY_PATTERNS.get(id(kb))
+    if held is None or held[0] is not kb:
+        patterns = [(e, regex_cache.compile(r"(?<![\w./-])" + re.escape(term) + r"(?![\w/-])", re.I))
+                    for e in kb.entries for h in e.history for term in h.terms if _distinctive(term)]
+        held = _HISTORY_PATTERNS[id(kb)] = (kb, patterns)
+    return held[1]
 
 
 def _entry_named_by_history(kb: KnowledgeBase, question: str, hits: list[Hit] | None = None) -> Entry | None:

@@ -19,11 +19,12 @@ from typing import Any
 import hashlib
 
 from assistant import languages
+from assistant.knowledge import kb_snapshot, regex_cache
 from assistant.errors import KBError
 from assistant.knowledge.loader import (
     TOPIC_IDS, KnowledgeBase, every_language, remember_validated, schema_errors, validated_digests,
 )
-from assistant.knowledge.yaml_cache import YAMLDataError, parse_yaml
+from assistant.knowledge.yaml_cache import YAMLDataError, is_plain_json, parse_yaml
 
 HERE = Path(__file__).parent
 _VALIDATION: dict[str, Any] = {}
@@ -50,11 +51,11 @@ class Clue:
     @cached_property
     def patterns(self) -> tuple[re.Pattern[str], ...]:
         """Compiled on first use (a question that reports no failure never needs most clues)."""
-        return tuple(re.compile(p, _FLAGS) for p in self.pattern_sources)
+        return tuple(regex_cache.compile_all(list(self.pattern_sources), _FLAGS))
 
     @cached_property
     def unless(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(p, _FLAGS) for p in self.unless_sources)
+        return tuple(regex_cache.compile_all(list(self.unless_sources), _FLAGS))
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,7 @@ def _compile(path: Path, where: str, patterns: list[str]) -> tuple[re.Pattern[st
     out = []
     for p in patterns:
         try:
-            out.append(re.compile(p, re.IGNORECASE | re.MULTILINE | re.ASCII))
+            out.append(regex_cache.compile(p, re.IGNORECASE | re.MULTILINE | re.ASCII))
         except re.error as exc:
             raise KBError(f"{path}: {where}: pattern {p!r} does not compile: {exc}") from None
     return tuple(out)
@@ -297,9 +298,16 @@ def load_catalog(root: Path | None = None) -> Catalog:
     from assistant.paths import kb_dir
 
     root = Path(root) if root else kb_dir()
+    clue_paths = sorted((root / "clues").glob("*.yaml"))
+    cause_paths = sorted((root / "causes").glob("*/*.yaml"))
+    files = [*clue_paths, *cause_paths, root / "narrowing.yaml"]
+    snapshot_key = _snapshot_key(root, files)
+    remembered = kb_snapshot.read(root, snapshot_key, kind="catalog")
+    if remembered is not None:
+        return _from_snapshot(root, remembered)
     clues: list[Clue] = []
     seen: dict[str, Path] = {}
-    for path in sorted((root / "clues").glob("*.yaml")):
+    for path in clue_paths:
         for clue in load_clue_file(path):
             if clue.id in seen:
                 raise KBError(f"{path}: clue id {clue.id!r} is already defined in {seen[clue.id]}")
@@ -307,7 +315,7 @@ def load_catalog(root: Path | None = None) -> Catalog:
             clues.append(clue)
     causes: list[Cause] = []
     cause_seen: dict[str, Path] = {}
-    for path in sorted((root / "causes").glob("*/*.yaml")):
+    for path in cause_paths:
         cause = load_cause(path)
         if cause.id in cause_seen:
             raise KBError(f"{path}: duplicate cause id {cause.id!r} (also in {cause_seen[cause.id]})")
@@ -326,6 +334,49 @@ def load_catalog(root: Path | None = None) -> Catalog:
         remember_validated(_VALIDATION["known"], _VALIDATION["new"])
         _VALIDATION["known"] = _VALIDATION["known"] | set(_VALIDATION["new"])
         _VALIDATION["new"] = []
+    catalog = Catalog(causes=causes, clues=clues, narrowing=narrowing, root=root)
+    snapshot = _snapshot_of(catalog)
+    if kb_snapshot.settled(files) and is_plain_json(snapshot):
+        kb_snapshot.write(root, snapshot_key, snapshot, kind="catalog")
+    return catalog
+
+
+def _snapshot_key(root: Path, files: list[Path]) -> str:
+    """What a remembered catalog depends on: its files (by ``stat``), the schemas, the topic ids and
+    this module's code (see ``kb_snapshot``)."""
+    code = kb_snapshot.code_digest(Path(__file__), *(HERE / n for n in _SCHEMAS))
+    from assistant import languages
+
+    return kb_snapshot.files_stamp(files, str(root.resolve()), code, *TOPIC_IDS, "|", *languages.codes())
+
+
+_SCHEMAS = ("cause.schema.json", "clue.schema.json", "narrowing.schema.json")
+
+
+def _snapshot_of(catalog: Catalog) -> dict[str, Any]:
+    """The checked catalog as plain data (paths relative to its root)."""
+    root = catalog.root
+    assert root is not None
+
+    def rel(path: Path | None) -> str:
+        return str(Path(path).relative_to(root)) if path else ""
+
+    return {
+        "clues": [[c.id, c.kind, c.label, list(c.pattern_sources), list(c.unless_sources), rel(c.path)]
+                  for c in catalog.clues],
+        "causes": [[rel(c.path), c.data] for c in catalog.causes],
+        "narrowing": [[q.id, q.text, [[ch.label, list(ch.clues)] for ch in q.choices]] for q in catalog.narrowing],
+    }
+
+
+def _from_snapshot(root: Path, snap: dict[str, Any]) -> Catalog:
+    """The catalog a previous load of the same files built (every check passed then)."""
+    clues = [Clue(id=cid, kind=kind, label=label, pattern_sources=tuple(pats), unless_sources=tuple(unless),
+                  path=root / path if path else None) for cid, kind, label, pats, unless, path in snap["clues"]]
+    causes = [Cause(data=data, path=root / path) for path, data in snap["causes"]]
+    narrowing = [Narrowing(id=qid, text=text, choices=tuple(Choice(label=label, clues=tuple(ids))
+                                                            for label, ids in choices))
+                 for qid, text, choices in snap["narrowing"]]
     return Catalog(causes=causes, clues=clues, narrowing=narrowing, root=root)
 
 

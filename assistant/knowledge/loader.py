@@ -24,7 +24,8 @@ from types import MappingProxyType
 from typing import Any
 
 from assistant import languages
-from assistant.knowledge.yaml_cache import YAMLDataError, parse_yaml, read_yaml
+from assistant.knowledge import kb_snapshot, regex_cache
+from assistant.knowledge.yaml_cache import YAMLDataError, is_plain_json, parse_yaml, read_yaml
 
 from assistant.errors import KBError
 
@@ -413,7 +414,7 @@ def load_entry(
     return Entry(data=join_cjk_lines(data), path=path)
 
 
-_CJK_GAP = re.compile("(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]) +"
+_CJK_GAP = regex_cache.compile("(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]) +"
                       "(?=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])"
                       "|(?<=[\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f\uff09]) +| +(?=[\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f\uff09])")
 """Spaces between two Chinese characters, after Chinese punctuation (，。、：；！？）) or before it."""
@@ -456,12 +457,17 @@ def load_kb(root: Path | None = None) -> KnowledgeBase:
     entries_dir = root / "entries"
     if not entries_dir.is_dir():
         raise KBError(f"{entries_dir}: knowledge base not found")
+    paths = sorted(entries_dir.glob("*/*.yaml"))
+    snapshot_key = _snapshot_key(root, paths)
+    remembered = kb_snapshot.read(root, snapshot_key)
+    if remembered is not None:
+        return _from_snapshot(root, remembered)
     entries: list[Entry] = []
     seen: dict[str, Path] = {}
     topics = _read_topics(root / "topics.yaml") if (root / "topics.yaml").exists() else dict(TOPICS)
     validated = _read_validated()
     newly: list[str] = []
-    for path in sorted(entries_dir.glob("*/*.yaml")):
+    for path in paths:
         entry = load_entry(path, validated=validated, newly=newly, topic_ids=tuple(topics))
         if entry.id in seen:
             raise KBError(f"{path}: duplicate entry id {entry.id!r} (also in {seen[entry.id]})")
@@ -474,7 +480,38 @@ def load_kb(root: Path | None = None) -> KnowledgeBase:
     glossary = _load_glossary(root / "glossary.yaml")
     if newly:
         _write_validated(validated, newly)
-    return KnowledgeBase(entries=entries, glossary=glossary, root=root, topic_titles=topics)
+    kb = KnowledgeBase(entries=entries, glossary=glossary, root=root, topic_titles=topics)
+    if kb_snapshot.settled(_snapshot_files(root, paths)) and is_plain_json(kb.glossary) \
+            and is_plain_json(topics) and all(is_plain_json(e.data) for e in entries):
+        kb_snapshot.write(root, snapshot_key, {
+            "entries": [[str(e.path.relative_to(root)), e.data] for e in entries], "glossary": glossary,
+            "topics": topics, "content_hash": kb.content_hash})
+    return kb
+
+
+_SNAPSHOT_CODE: str | None = None
+
+
+def _snapshot_key(root: Path, paths: list[Path]) -> str:
+    """What a remembered KB depends on: its files (by ``stat``), the schema, the registered languages
+    and the code that turns the files into entries (this module and the language registry)."""
+    global _SNAPSHOT_CODE
+    if _SNAPSHOT_CODE is None:
+        _SNAPSHOT_CODE = kb_snapshot.code_digest(Path(__file__), Path(languages.__file__))
+    return kb_snapshot.files_stamp(_snapshot_files(root, paths),
+                                   str(root.resolve()), _schema_digest(), _SNAPSHOT_CODE, *languages.codes())
+
+
+def _snapshot_files(root: Path, paths: list[Path]) -> list[Path]:
+    return [*paths, root / "topics.yaml", root / "glossary.yaml"]
+
+
+def _from_snapshot(root: Path, snap: dict[str, Any]) -> KnowledgeBase:
+    """The KB a previous load of the same files built (every check passed then)."""
+    entries = [Entry(data=data, path=root / rel) for rel, data in snap["entries"]]
+    kb = KnowledgeBase(entries=entries, glossary=snap["glossary"], root=root, topic_titles=snap["topics"])
+    kb.__dict__["content_hash"] = snap["content_hash"]  # the cached_property's value, as computed then
+    return kb
 
 
 def _load_glossary(path: Path) -> list[dict[str, Any]]:

@@ -2,7 +2,8 @@
 
 Why: a cold ``podtalk ask`` spent ~0.14 s parsing the same ~100 YAML files it parsed last time. Reading
 the bytes and hashing them costs a few milliseconds, so the parsed value is stored in one binary file
-in the cache directory under the BLAKE2 digest of the file's bytes: a changed file has a new digest and
+in the cache directory under the BLAKE2 digest of the file's bytes (records are decoded one at a time,
+when used, each checked against its own checksum): a changed file has a new digest and
 is parsed again (the cache can never serve stale data), an unchanged one is read back as JSON (no code
 runs on load). Values JSON cannot hold exactly (dates, non-string keys) are simply not stored. The
 store carries its own checksum; a damaged, unreadable or unwritable store just means parsing, never an
@@ -22,11 +23,13 @@ from typing import Any
 class YAMLDataError(ValueError):
     """A data file is not valid YAML (the parser's message, with line and column)."""
 
-_MAGIC = b"podtalk-yaml-2\n"
+_MAGIC = b"podtalk-yaml-3\n"
 _KEEP = 4000  # digests kept across processes (the KB has ~200 files; old versions age out)
 _lock = threading.Lock()
-_store: dict[str, str] | None = None
 _path: Path | None = None  # fixed when the store is first read: the exit flush writes where it read
+_index: dict[str, list[Any]] | None = None  # digest -> [offset, length, record checksum] in _blob
+_blob: bytes = b""
+_new: dict[str, bytes] = {}  # parsed by this process, as JSON text
 _used: set[str] = set()
 _dirty = False
 
@@ -37,38 +40,66 @@ def _store_path() -> Path:
     return cache_dir() / "parsed-yaml.bin"
 
 
-def _load_store() -> dict[str, str]:
-    global _store, _path
-    if _store is None:
-        _store = {}
+def _record_sum(record: bytes) -> str:
+    return hashlib.blake2b(record, digest_size=8).hexdigest()
+
+
+def _load_index() -> dict[str, list[Any]]:
+    """The store's table of contents. Records are decoded one by one, on use: the store holds every
+    YAML file podtalk reads (and older versions), and decoding all of it cost ~10 ms per process."""
+    global _index, _blob, _path
+    if _index is None:
+        _index, _blob = {}, b""
         _path = _store_path()
         try:
             raw = _path.read_bytes()
             if raw.startswith(_MAGIC):
-                digest, payload = raw[len(_MAGIC):len(_MAGIC) + 32], raw[len(_MAGIC) + 32:]
-                if hashlib.sha256(payload).digest() == digest:
-                    data = json.loads(payload)
-                    if isinstance(data, dict):
-                        _store = data
+                body = raw[len(_MAGIC):]
+                head_len = int.from_bytes(body[32:36], "little")
+                head = body[36:36 + head_len]
+                if hashlib.sha256(head).digest() == body[:32]:
+                    index = json.loads(head)
+                    if isinstance(index, dict):
+                        _index, _blob = index, body[36 + head_len:]
         except (OSError, ValueError, TypeError):
-            _store = {}
-    return _store
+            _index, _blob = {}, b""
+    return _index
+
+
+def _record(key: str) -> bytes | None:
+    """The stored JSON text of ``key`` (checked against its own checksum), or None."""
+    if key in _new:
+        return _new[key]
+    where = _load_index().get(key)
+    if not (isinstance(where, list) and len(where) == 3):
+        return None
+    offset, length, checksum = where
+    record = _blob[offset:offset + length] if isinstance(offset, int) and isinstance(length, int) else b""
+    return record if len(record) == length and _record_sum(record) == checksum else None
 
 
 def _flush() -> None:
     """Write the store if this process parsed something new (called at exit)."""
-    if not _dirty or _store is None or _path is None:
+    if not _dirty or _index is None or _path is None:
         return
-    keep = {k: _store[k] for k in _used if k in _store}
-    for k, v in _store.items():
-        if len(keep) >= _KEEP:
-            break
-        keep.setdefault(k, v)
-    payload = json.dumps(keep, ensure_ascii=False).encode("utf-8")
+    keys = [k for k in _used if _record(k) is not None]
+    keys += [k for k in (*_new, *_index) if k not in _used][: max(0, _KEEP - len(keys))]
+    index: dict[str, list[Any]] = {}
+    parts: list[bytes] = []
+    offset = 0
+    for k in dict.fromkeys(keys):
+        record = _record(k)
+        if record is None:
+            continue
+        index[k] = [offset, len(record), _record_sum(record)]
+        parts.append(record)
+        offset += len(record)
+    head = json.dumps(index).encode("utf-8")
     from assistant.atomic import atomic_write_bytes
 
     try:
-        atomic_write_bytes(_path, _MAGIC + hashlib.sha256(payload).digest() + payload)
+        atomic_write_bytes(_path, _MAGIC + hashlib.sha256(head).digest() + len(head).to_bytes(4, "little") + head
+                           + b"".join(parts))
     except OSError:
         pass  # an unwritable cache: parse again next time
 
@@ -84,11 +115,11 @@ def parse_yaml(raw: bytes) -> Any:
     global _dirty
     key = hashlib.blake2b(raw, digest_size=16).hexdigest()
     with _lock:
-        blob = _load_store().get(key)
+        record = _record(key)
         _used.add(key)
-    if blob is not None:
+    if record is not None:
         try:
-            return json.loads(blob)
+            return json.loads(record)
         except ValueError:  # a bad record: parse instead
             pass
     import yaml
@@ -100,20 +131,24 @@ def parse_yaml(raw: bytes) -> Any:
         raise YAMLDataError(str(exc)) from None
     if _plain(data):
         with _lock:
-            _load_store()[key] = json.dumps(data, ensure_ascii=False)
+            _load_index()
+            _new[key] = json.dumps(data, ensure_ascii=False).encode("utf-8")
             _dirty = True
     return data
 
 
-def _plain(value: Any) -> bool:
+def is_plain_json(value: Any) -> bool:
     """Whether JSON holds ``value`` exactly (str keys; str, int, float, bool, None, lists and dicts)."""
     if value is None or isinstance(value, (str, bool, int, float)):
         return True
     if isinstance(value, list):
-        return all(_plain(v) for v in value)
+        return all(is_plain_json(v) for v in value)
     if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+        return all(isinstance(k, str) and is_plain_json(v) for k, v in value.items())
     return False
+
+
+_plain = is_plain_json
 
 
 def read_yaml(path: Path | str) -> Any:

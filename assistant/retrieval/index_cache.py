@@ -81,15 +81,29 @@ def read_index(path: Path, key: str) -> IndexData:
         raise IndexCorrupt(f"meta.json unreadable: {exc}") from None
     if meta.get("key") != key:
         raise IndexCorrupt("cache key mismatch")
+    _verify(path, meta)
+    vectors = np.load(path / "dense.npy") if meta.get("has_vectors") else None
+    arrays = {name: np.load(path / file) for name, file in _BM25_FILES.items()}
+    bm25 = BM25Weights.from_arrays(meta["vocab"], arrays, meta["n_docs"])
+    return IndexData(vectors=vectors, rows=meta["rows"], bm25=bm25, key=key, path=path)
+
+
+def _verify(path: Path, meta: dict[str, Any]) -> None:
+    """Check meta.json's own digest and every file's SHA-256 (~8 ms), unless these very files (same
+    stat: size, times, inode) were verified before: index files are written once and renamed into
+    place, and any later write to one changes its status-change time, so it is checked again."""
+    from assistant.knowledge import kb_snapshot
+
+    files = [path / "meta.json", *(path / name for name in sorted(meta["checksums"]))]
+    stamp = kb_snapshot.files_stamp(files, FORMAT_VERSION, str(meta.get("payload")))
+    if kb_snapshot.remembered("index-verified", stamp) == "ok":
+        return
     if "payload" in meta and _payload_digest(meta) != meta["payload"]:
         raise IndexCorrupt("meta.json checksum mismatch")
     for name, digest in meta["checksums"].items():
         if _sha256(path / name) != digest:
             raise IndexCorrupt(f"{name} checksum mismatch")
-    vectors = np.load(path / "dense.npy") if meta.get("has_vectors") else None
-    arrays = {name: np.load(path / file) for name, file in _BM25_FILES.items()}
-    bm25 = BM25Weights.from_arrays(meta["vocab"], arrays, meta["n_docs"])
-    return IndexData(vectors=vectors, rows=meta["rows"], bm25=bm25, key=key, path=path)
+    kb_snapshot.remember("index-verified", stamp, "ok", files)
 
 
 def write_index(data: IndexData, root: Path) -> Path:

@@ -10,6 +10,7 @@ in ~0.2 s. ``SentenceTransformerEncoder`` remains the reference implementation.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -114,9 +115,8 @@ class NumpyEncoder:
 
     def _load(self, path: Path | None, max_length: int | None) -> None:
         set_offline()
-        from tokenizers import Tokenizer
-
         path = path or model_dir()
+        self._path = path
         config = json.loads((path / "config.json").read_text())
         st_config = json.loads((path / "sentence_bert_config.json").read_text())
         self.heads: int = config["num_attention_heads"]
@@ -127,24 +127,47 @@ class NumpyEncoder:
         self.w = w
         self.dim: int = config["hidden_size"]
         self.layer_weights = [self._layer(w, f"encoder.layer.{i}.") for i in range(self.layers)]
-        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_length=self.max_length)
-        self.tokenizer.no_padding()
-        from threadpoolctl import ThreadpoolController
+        from assistant.retrieval.wordpiece import AsciiWordPiece
 
-        self._threads = ThreadpoolController()  # created once: inspecting the loaded BLAS costs ~ms per call
+        self._ascii = AsciiWordPiece(path / "vocab.txt", self.max_length)
+        self._tokenizer = None  # the tokenizers library's, loaded for the first text _ascii declines
+        self._threads = None  # a threadpoolctl controller, made once when a query must use fewer BLAS threads
+
+    @property
+    def tokenizer(self):
+        """The model's own tokenizer (``tokenizers``, from ``tokenizer.json``), loaded on first use."""
+        if self._tokenizer is None:
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(self._path / "tokenizer.json"))
+            tok.enable_truncation(max_length=self.max_length)
+            tok.no_padding()
+            self._tokenizer = tok
+        return self._tokenizer
+
+    def token_ids(self, texts: list[str]) -> list[list[int]]:
+        """``[CLS] ... [SEP]`` ids of each text: plain ASCII by ``AsciiWordPiece``, the rest by the
+        model's own tokenizer (same ids, tested)."""
+        out: list[list[int] | None] = [self._ascii.ids(t) for t in texts]
+        rest = [i for i, ids in enumerate(out) if ids is None]
+        if rest:
+            for i, enc in zip(rest, self.tokenizer.encode_batch([texts[i] for i in rest])):
+                out[i] = list(enc.ids)
+        return out  # type: ignore[return-value]
 
     @staticmethod
     def _layer(w: dict[str, np.ndarray], p: str) -> dict[str, np.ndarray]:
         """One layer's weights, ready for ``x @ W``: linear layers as (in, out) views of the stored
-        (out, in) matrices (BLAS reads the transpose in place, ~20% faster than a copy here), and the
-        query, key and value projections fused into one (in, 3*dim) product (one call instead of three)."""
+        (out, in) matrices (BLAS reads the transpose in place, ~20% faster than a copy here). The query,
+        key and value projections stay three views: fusing them into one (in, 3*dim) matrix copied
+        10.6 MB on every start (~3 ms, more on a busy machine) to save two ~10 us calls per layer."""
         def t(name: str) -> np.ndarray:
             return w[p + name + ".weight"].T
 
-        qkv = np.concatenate([w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")]).T
         return {
-            "qkv": qkv, "qkv_b": np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")]),
+            "q": t("attention.self.query"), "q_b": w[p + "attention.self.query.bias"],
+            "k": t("attention.self.key"), "k_b": w[p + "attention.self.key.bias"],
+            "v": t("attention.self.value"), "v_b": w[p + "attention.self.value.bias"],
             "out": t("attention.output.dense"), "out_b": w[p + "attention.output.dense.bias"],
             "ln1_w": w[p + "attention.output.LayerNorm.weight"], "ln1_b": w[p + "attention.output.LayerNorm.bias"],
             "up": t("intermediate.dense"), "up_b": w[p + "intermediate.dense.bias"],
@@ -164,11 +187,17 @@ class NumpyEncoder:
                         w["embeddings.LayerNorm.bias"], self.eps)
         bias = np.where(mask[:, None, None, :] > 0, np.float32(0.0), np.float32(-1e9)).astype(np.float32)
         scale = np.float32(1.0 / np.sqrt(head_dim))  # a float32 scalar: a float64 one made the rest float64
+        def heads_of(h: np.ndarray) -> np.ndarray:  # (batch*seq, dim) -> (batch, heads, seq, head_dim)
+            return h.reshape(batch, seq, heads, head_dim).transpose(0, 2, 1, 3)
+
         for lw in self.layer_weights:
-            qkv = x @ lw["qkv"]
-            qkv += lw["qkv_b"]
-            qkv = qkv.reshape(batch, seq, 3, heads, head_dim).transpose(2, 0, 3, 1, 4)
-            q, k, v = qkv[0], qkv[1], qkv[2]
+            q = x @ lw["q"]
+            q += lw["q_b"]
+            k = x @ lw["k"]
+            k += lw["k_b"]
+            v = x @ lw["v"]
+            v += lw["v_b"]
+            q, k, v = heads_of(q), heads_of(k), heads_of(v)
             scores = q @ k.transpose(0, 1, 3, 2)
             scores *= scale
             scores += bias
@@ -195,25 +224,36 @@ class NumpyEncoder:
         """Embeddings of ``texts`` (rows L2-normalised, float32); batches group similar lengths."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        encodings = self.tokenizer.encode_batch(list(texts))
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        encodings = self.token_ids(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if len(texts) <= 4:
             # one query is a handful of small matrix products: a second BLAS thread halves it on an idle
             # machine (7 vs 12 ms) and slows it on a busy one, so use the cores that are free right now
-            with self._threads.limit(limits=free_cores(), user_api="blas"):
-                return self._encode_sorted(encodings, order, out, batch_size)
+            cores = free_cores()
+            if cores < (os.cpu_count() or 1):
+                with self._thread_limiter().limit(limits=cores, user_api="blas"):
+                    return self._encode_sorted(encodings, order, out, batch_size)
+        # every core free (BLAS's own default), or a batch: no limit to set
         return self._encode_sorted(encodings, order, out, batch_size)
+
+    def _thread_limiter(self):
+        """threadpoolctl's controller, created on first need (import and library scan: ~4 ms)."""
+        if self._threads is None:
+            from threadpoolctl import ThreadpoolController
+
+            self._threads = ThreadpoolController()
+        return self._threads
 
     def _encode_sorted(self, encodings, order: list[int], out: np.ndarray, batch_size: int) -> np.ndarray:
         for start in range(0, len(order), batch_size):
             chunk = order[start:start + batch_size]
-            seq = max(len(encodings[i].ids) for i in chunk)
+            seq = max(len(encodings[i]) for i in chunk)
             ids = np.zeros((len(chunk), seq), dtype=np.int64)
             mask = np.zeros((len(chunk), seq), dtype=np.int64)
             for row, i in enumerate(chunk):
-                n = len(encodings[i].ids)
-                ids[row, :n] = encodings[i].ids
+                n = len(encodings[i])
+                ids[row, :n] = encodings[i]
                 mask[row, :n] = 1
             out[chunk] = self._forward(ids, mask)
         return out

@@ -31,9 +31,13 @@ class QueryExpander:
                 pairs.append((_drop_de(zh.lower()), str(item["en"])))
         # longest first, so 无头服务 wins over 服务
         self.pairs = sorted(pairs, key=lambda p: -len(p[0]))
+        self._ascii_pairs = [p for p in self.pairs if p[0].isascii()]
+        """The pairs an ASCII query can contain (most glossary terms are Chinese): an English question
+        skips the rest, with the same result (a term it cannot contain neither matches nor replaces)."""
         self.vocabulary = {w for w in vocabulary if len(w) > 3}
         self._vocab_list = sorted(self.vocabulary)
         self._closest = lru_cache(maxsize=4096)(self._closest_word)
+        self._expanded = lru_cache(maxsize=256)(self._expand)
 
     def _closest_word(self, word: str) -> str | None:
         """The vocabulary word most similar to ``word`` (ratio >= 0.84), or None."""
@@ -50,7 +54,7 @@ class QueryExpander:
         """English glossary terms for the Chinese (or mixed) terms in ``query``."""
         q = _drop_de(query.lower())
         found: list[str] = []
-        for zh, en in self.pairs:
+        for zh, en in self._ascii_pairs if q.isascii() else self.pairs:
             if zh in q:
                 found.append(en)
                 q = q.replace(zh, " ")
@@ -74,7 +78,11 @@ class QueryExpander:
         return " ".join([latin, *self.english_terms(query)]).strip()
 
     def expand(self, query: str) -> str:
-        """The text searched: typo-fixed query plus the English glossary terms."""
+        """The text searched: typo-fixed query plus the English glossary terms (remembered for a few
+        queries: an answer expands its question twice, for the search and for the fact ranking)."""
+        return self._expanded(query)
+
+    def _expand(self, query: str) -> str:
         fixed = self.fix_typos(query)
         extra = self.english_terms(query)
         return fixed + (" " + " ".join(extra) if extra else "")

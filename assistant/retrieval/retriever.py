@@ -165,11 +165,15 @@ class Retriever:
                 except ModelError as exc:
                     self._encoder_error = str(exc)
                     model_id, builder = "no-model", self._build_lexical_only
-                self._data, self.index_status = load_or_build(self.kb, model_id, builder, rebuild=self._rebuild,
-                                                              tokenizer_fingerprint=self.tokenizer.fingerprint)
-                if self._data.vectors is None and self._encoder_error is None:
-                    self._encoder_error = "the index has no dense vectors"
+                self._adopt(*load_or_build(self.kb, model_id, builder, rebuild=self._rebuild,
+                                           tokenizer_fingerprint=self.tokenizer.fingerprint))
             return self._data
+
+    def _adopt(self, data: IndexData, status: str) -> None:
+        """Use ``data`` as this retriever's index (the caller holds ``_lock``)."""
+        self._data, self.index_status = data, status
+        if data.vectors is None and self._encoder_error is None:
+            self._encoder_error = "the index has no dense vectors"
 
     def _bulk_encoder(self):
         """The encoder for many texts at once (loaded once): MiniLM run by PyTorch (``torch_encoder``:
@@ -212,9 +216,17 @@ class Retriever:
 
         try:
             key = cache_key(self.kb, self._model_id(), self.tokenizer.fingerprint)
-            return read_index(cache_dir() / f"index-{key}", key).bm25
+            data = read_index(cache_dir() / f"index-{key}", key)
         except (ModelError, IndexCorrupt, OSError, KeyError, ValueError, RuntimeError):
             return self._bm25_weights()
+        # the dense side needs the same files: keep them (a cold answer read and verified them twice)
+        if not self._rebuild and self._lock.acquire(blocking=False):
+            try:
+                if self._data is None:
+                    self._adopt(data, "cached")
+            finally:
+                self._lock.release()
+        return data.bm25
 
     def _build_lexical_only(self, key: str) -> IndexData:
         return IndexData(vectors=None, rows=[], bm25=self._bm25_weights(), key=key, path=None)

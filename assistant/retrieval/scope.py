@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.knowledge import regex_cache
 from assistant.knowledge.yaml_cache import read_yaml
 
 from assistant.retrieval.terms import TermMatcher
@@ -37,6 +38,9 @@ def _compile(terms: list[str]) -> TermMatcher | None:
     return TermMatcher(terms) if terms else None
 
 
+_UNKNOWN = object()
+
+
 class ScopeGuard:
     """Decides whether a question is about an uncovered area."""
 
@@ -47,6 +51,7 @@ class ScopeGuard:
         self._area_en = [(a, _compile(list(a.en))) for a in areas]
         self._net_en = _compile(sorted(w for w in networking_en if len(w) > 2))
         self._net_zh = sorted((w for w in networking_zh if len(w) > 1), key=len, reverse=True)
+        self._verdicts: dict[str, Area | None] = {}  # an answer asks about its question twice
 
     @classmethod
     def from_kb(cls, kb: Any, path: Path | None = None) -> "ScopeGuard":
@@ -58,8 +63,8 @@ class ScopeGuard:
             for a in data.get("areas", []):
                 areas.append(Area(a["id"], a["name"], a.get("doc", ""), tuple(a["terms"].get("en", [])),
                                   tuple(a["terms"].get("zh", [])),
-                                  tuple(re.compile(p, re.I) for p in a.get("strong", []))))
-            evidence = tuple(re.compile(p, re.I) for p in data.get("networking_evidence", []))
+                                  tuple(regex_cache.compile(p, re.I) for p in a.get("strong", []))))
+            evidence = tuple(regex_cache.compile(p, re.I) for p in data.get("networking_evidence", []))
         net_en: set[str] = set()
         net_zh: set[str] = set()
         for e in kb.entries:
@@ -92,7 +97,16 @@ class ScopeGuard:
         return any(p.search(question) for p in self.evidence)
 
     def uncovered_area(self, question: str) -> Area | None:
-        """The uncovered area the question is about, or None (in scope, or unknown)."""
+        """The uncovered area the question is about, or None (in scope, or unknown); remembered for the
+        last few hundred questions (the pipeline and the retriever both ask)."""
+        verdict = self._verdicts.get(question, _UNKNOWN)
+        if verdict is _UNKNOWN:
+            if len(self._verdicts) > 512:
+                self._verdicts.clear()
+            verdict = self._verdicts[question] = self._uncovered_area(question)
+        return verdict  # type: ignore[return-value]
+
+    def _uncovered_area(self, question: str) -> Area | None:
         q = question.lower()
         if not self.networking_evidence(question):
             for area in self.areas:

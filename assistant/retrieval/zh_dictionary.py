@@ -118,8 +118,46 @@ def kb_user_words(kb: Any) -> list[str]:
     return words
 
 
+def defer_jieba_hmm() -> None:
+    """Make jieba's HMM tables (``jieba.finalseg``, imported by ``import jieba``: ~15 ms of a cold
+    Chinese answer) load on first use: podtalk segments with ``HMM=False``, which never touches them.
+    A placeholder module stands in until one of its attributes is read (``finalseg.cut`` with
+    ``HMM=True``...), which imports the real module; anything unexpected leaves jieba as it is."""
+    import importlib.util
+    import sys
+    import types
+
+    if "jieba" in sys.modules or "jieba.finalseg" in sys.modules:
+        return
+    try:
+        package = importlib.util.find_spec("jieba")  # a top-level spec: jieba itself is not imported
+        if package is None or not package.submodule_search_locations:
+            return
+        where = Path(list(package.submodule_search_locations)[0]) / "finalseg"
+        spec = importlib.util.spec_from_file_location("jieba.finalseg", where / "__init__.py",
+                                                      submodule_search_locations=[str(where)])
+    except (ImportError, OSError, ValueError):
+        return
+    if spec is None or spec.loader is None:
+        return
+
+    class _Deferred(types.ModuleType):
+        def __getattr__(self, name: str) -> Any:  # only for names the placeholder lacks
+            real = importlib.util.module_from_spec(spec)
+            sys.modules["jieba.finalseg"] = real
+            spec.loader.exec_module(real)
+            if "jieba" in sys.modules:
+                sys.modules["jieba"].finalseg = real
+            return getattr(real, name)
+
+    placeholder = _Deferred("jieba.finalseg")
+    placeholder.__spec__ = spec
+    sys.modules["jieba.finalseg"] = placeholder
+
+
 def knowledge_tokenizer(kb: Any) -> Tokenizer:
     """The tokenizer for ``kb`` (one per KB content, whatever order objects are created in)."""
+    defer_jieba_hmm()
     known = _BY_KB.get(id(kb))
     if known is not None and known[0] is kb:
         return known[1]
@@ -132,14 +170,27 @@ def _tokenizer_for(kb: Any) -> Tokenizer:
     from assistant.paths import cache_dir
 
     users = kb_user_words(kb)
-    texts = kb_texts(kb.root) if kb.root is not None else [str(e.data) for e in kb.entries]
-    h = hashlib.sha256(f"{FORMAT}\n".encode())
-    for t in texts:
-        h.update(t.encode("utf-8"))
-        h.update(b"\0")
-    h.update("\n".join(sorted(segmentable_words(users))).encode("utf-8"))
-    h.update(_jieba_dictionary_stamp().encode())
-    digest = h.hexdigest()[:20]
+    texts: list[str] | None = None
+    stamp = digest = None
+    if kb.root is not None:
+        # the digest of ~1.3 MB of KB text, remembered by the files' stat (reading them cost ~10 ms)
+        from assistant.knowledge import kb_snapshot
+
+        paths = sorted(Path(kb.root).rglob("*.yaml"))
+        stamp = kb_snapshot.files_stamp(paths, FORMAT, "\n".join(sorted(segmentable_words(users))),
+                                        _jieba_dictionary_stamp())
+        digest = kb_snapshot.remembered("zh-dict", stamp)
+    if digest is None:
+        texts = kb_texts(kb.root) if kb.root is not None else [str(e.data) for e in kb.entries]
+        h = hashlib.sha256(f"{FORMAT}\n".encode())
+        for t in texts:
+            h.update(t.encode("utf-8"))
+            h.update(b"\0")
+        h.update("\n".join(sorted(segmentable_words(users))).encode("utf-8"))
+        h.update(_jieba_dictionary_stamp().encode())
+        digest = h.hexdigest()[:20]
+        if stamp is not None:
+            kb_snapshot.remember("zh-dict", stamp, digest, paths)
     with _LOCK:
         tok = _TOKENIZERS.get(digest)
         if tok is not None:
@@ -149,6 +200,8 @@ def _tokenizer_for(kb: Any) -> Tokenizer:
             try:
                 from assistant.atomic import atomic_write_text
 
+                if texts is None:
+                    texts = kb_texts(kb.root) if kb.root is not None else [str(e.data) for e in kb.entries]
                 atomic_write_text(path, build(texts, users))
             except OSError:
                 path = None  # unwritable cache: the full dictionary plus user words, same segmentation of the KB

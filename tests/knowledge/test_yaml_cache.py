@@ -33,7 +33,12 @@ def test_values_come_back_identical_and_edits_are_never_served_stale(tmp_path):
                                                           "nested": {"x": 1.5, "y": None, "z": True}})
     data.write_text("id: b\n", encoding="utf-8")            # same path, new content
     assert _read_in_child(data, cache) == repr({"id": "b"})
-    (cache / "parsed-yaml.bin").write_bytes(b"podtalk-yaml-2\n" + b"\0" * 40)  # damaged store
+    (cache / "parsed-yaml.bin").write_bytes(b"podtalk-yaml-3\n" + b"\0" * 40)  # damaged store
+    assert _read_in_child(data, cache) == repr({"id": "b"})
+    assert _read_in_child(data, cache) == repr({"id": "b"})  # stored again
+    store = (cache / "parsed-yaml.bin").read_bytes()
+    at = store.index(b'{"id": "b"}')
+    (cache / "parsed-yaml.bin").write_bytes(store[:at] + b'{"id": "c"}' + store[at + 11:])  # a damaged record
     assert _read_in_child(data, cache) == repr({"id": "b"})
 
 

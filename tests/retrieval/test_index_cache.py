@@ -52,6 +52,27 @@ def test_corrupted_index_is_detected_and_rebuilt(small_kb, encoder, tokenizer, t
     assert again.vectors.shape == data.vectors.shape
 
 
+def test_a_file_damaged_after_it_was_verified_is_still_caught(small_kb, encoder, tokenizer, tmp_path, monkeypatch):
+    """Verified files are remembered by their stat; a later write (same size, mtime put back) is seen."""
+    import time
+
+    from assistant.knowledge import kb_snapshot
+
+    monkeypatch.setattr(kb_snapshot, "SETTLE_NS", 0)
+    data, _ = _build(small_kb, encoder, tokenizer, tmp_path)
+    assert _build(small_kb, encoder, tokenizer, tmp_path)[1] == "cached"     # verified and remembered
+    target = data.path / "dense.npy"
+    st = target.stat()
+    raw = bytearray(target.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    time.sleep(0.05)
+    target.write_bytes(bytes(raw))
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.warns(UserWarning, match="damaged"):
+        _, status = _build(small_kb, encoder, tokenizer, tmp_path)
+    assert status == "rebuilt"
+
+
 def test_truncated_index_is_rebuilt(small_kb, encoder, tokenizer, tmp_path):
     data, _ = _build(small_kb, encoder, tokenizer, tmp_path)
     (data.path / "meta.json").write_text('{"key": ')
