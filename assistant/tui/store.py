@@ -40,6 +40,9 @@ SETTINGS_FILE = "settings.json"
 MAX_HISTORY = 500
 """Prompts offered by Up/Down (Ctrl+R searches all of them)."""
 BUSY_TIMEOUT_MS = 3000
+LOCKED_AT_START_WAIT_S = 5.0
+"""How long a starting window keeps retrying a database other windows hold locked before it falls back
+to an unsaved in-memory conversation (a database locked for good still opens within this time)."""
 DEFAULT_SETTINGS: dict[str, Any] = {"theme": "textual-dark", "lang": "auto"}
 
 Role = Literal["question", "manifest", "answer", "inspection", "notice", "error"]
@@ -226,25 +229,41 @@ class Store:
         """
         root = root or state_dir()
         error: str | None = None
-        try:
-            store = cls(root, _open_db(root / DB_FILE), in_memory=False)
+        deadline = time.monotonic() + LOCKED_AT_START_WAIT_S
+        while True:
             try:
-                store._import_legacy_json()
-                store._purge_deleted()
-                store._claim_conversation(strict=True)
-            except sqlite3.Error as exc:
-                store.db.close()
-                reason = "is locked by another program" if "locked" in str(exc) else f"cannot be written ({exc})"
-                raise StoreUnavailable(f"the conversation database {root / DB_FILE} {reason}") from exc
-        except StoreUnavailable as exc:
-            error = str(exc)
-            store = cls(root, _open_db(None), in_memory=True)
+                store = cls._open_file(root)
+                break
+            except StoreUnavailable as exc:
+                # windows started together contend for the first writes; SQLite answers a read-then-write
+                # transaction that lost the race with "locked" at once, whatever the busy timeout: wait
+                # and open again rather than fall back to a conversation that is not saved
+                if "locked" in str(exc) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                error = str(exc)
+                store = cls(root, _open_db(None), in_memory=True)
+                break
         store._load_settings()
         if new_conversation:
             store.new_conversation()
         elif not store.conversation_id:
             store._claim_conversation()
         store.last_error = error
+        return store
+
+    @classmethod
+    def _open_file(cls, root: Path) -> Store:
+        """The database file opened, migrated, imported and a conversation claimed; StoreUnavailable if not."""
+        store = cls(root, _open_db(root / DB_FILE), in_memory=False)
+        try:
+            store._import_legacy_json()
+            store._purge_deleted()
+            store._claim_conversation(strict=True)
+        except sqlite3.Error as exc:
+            store.db.close()
+            reason = "is locked by another program" if "locked" in str(exc) else f"cannot be written ({exc})"
+            raise StoreUnavailable(f"the conversation database {root / DB_FILE} {reason}") from exc
         return store
 
     def _load_settings(self) -> None:

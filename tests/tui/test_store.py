@@ -135,6 +135,7 @@ def test_locked_database_gives_one_line(tmp_path, monkeypatch):
     locker.execute("BEGIN EXCLUSIVE")
     try:
         monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 50)
+        monkeypatch.setattr(store_module, "LOCKED_AT_START_WAIT_S", 0.3)
         store = Store.load(tmp_path)
         assert store.in_memory and "locked" in (store.last_error or "")
     finally:
