@@ -177,7 +177,8 @@ async def test_esc_stops_the_index_build_answers_stay_lexical_and_reindex_resume
     from tests.tui.helpers import ask
 
     session_cache = Path(os.environ["PODTALK_CACHE"])
-    store = next(session_cache.glob("embeddings-*.npz"))  # every KB text, encoded by the session's build
+    # every KB text, encoded by the session's build (the diagnosis phrases have a store of their own)
+    store = embedding_cache._path(session_cache, Retriever(kb, encoder=encoder)._model_id())
     cache = tmp_path / "cache"
     cache.mkdir()
     shutil.copy(store, cache / store.name)
