@@ -163,28 +163,27 @@ def test_the_command_line_bar_is_drawn_on_a_terminal_and_erased_before_the_repor
     assert out.getvalue().startswith("Inspected 190 object(s)") and "\x1b[K" not in out.getvalue()
 
 
-async def test_esc_stops_the_index_build_answers_stay_lexical_and_reindex_resumes(kb, encoder, tmp_path,
+async def test_esc_stops_the_index_build_answers_stay_lexical_and_reindex_resumes(kb, encoder, retriever, tmp_path,
                                                                                 monkeypatch, make_app):
     """A first start whose index build is stopped with Esc: the chat keeps answering lexically and
     says why; ``/reindex`` encodes only the texts the stopped build had not reached."""
     import functools
-    import os
-    import shutil
 
     from assistant.engine import Assistant
     from assistant.retrieval import embedding_cache
+    from assistant.retrieval.corpus import dense_texts
     from assistant.retrieval.retriever import Retriever
     from tests.tui.helpers import ask
 
-    session_cache = Path(os.environ["PODTALK_CACHE"])
-    # every KB text, encoded by the session's build (the diagnosis phrases have a store of their own)
-    store = embedding_cache._path(session_cache, Retriever(kb, encoder=encoder)._model_id())
+    # the store a finished build leaves (every KB text with the session index's vector), less 24 texts;
+    # written here because the session cache's store holds whatever KB was encoded last
+    texts = [t.text for t in dense_texts(kb)]
+    vectors = retriever.data().vectors
     cache = tmp_path / "cache"
-    cache.mkdir()
-    shutil.copy(store, cache / store.name)
-    with np.load(cache / store.name) as data:
-        keys, vectors = data["keys"], data["vectors"]
-    np.savez(cache / store.name, keys=keys[24:], vectors=vectors[24:])  # 24 texts left to encode
+    store = embedding_cache._path(cache, retriever._model_id())
+    full = {embedding_cache._digest(t): v for t, v in zip(texts, vectors)}
+    embedding_cache._write(store, dict(list(full.items())[24:]))  # 24 texts left to encode
+    keys = list(full)
     monkeypatch.setenv("PODTALK_CACHE", str(cache))
     monkeypatch.setenv("PODTALK_ENCODER", "numpy")
     # the real encoder, in batches of 4 instead of 128, so the build has somewhere to stop
@@ -198,7 +197,7 @@ async def test_esc_stops_the_index_build_answers_stay_lexical_and_reindex_resume
         await pilot.press("escape")
         await wait_until(pilot, lambda: "/reindex" in app.status.readiness, what="stopped", timeout=60)
         assert not app.status.progress and not app.dense_ready
-        with np.load(cache / store.name) as data:
+        with np.load(store) as data:
             kept = len(data["keys"])
         assert len(keys) - 24 < kept < len(keys)  # what was encoded before Esc is kept, not all of it
         view = await ask(pilot, "what is a headless service")
