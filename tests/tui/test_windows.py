@@ -58,6 +58,7 @@ async def test_two_windows_on_one_conversation_show_each_answer_under_its_questi
 
     third = make_app()  # a window opened later reads the same order from the database
     async with third.run_test(size=(100, 40)) as tp:
+        await wait_until(tp, lambda: third.query("#conversation"), what="the third window's conversation mounted")
         third.store.switch(left.store.conversation_id)
         await third._switched()
         await tp.pause()
