@@ -306,8 +306,51 @@ def index_stop() -> None:
     tmux("kill-session", "-t", "index", check=False)
 
 
+DESCRIBE_SVC = """Name:              web
+Namespace:         shop
+Labels:            app=web
+Selector:          app=web-frontend
+Type:              ClusterIP
+IP Family Policy:  SingleStack
+IP:                10.96.41.7
+Port:              http  80/TCP
+TargetPort:        8080/TCP
+Endpoints:         <none>
+Session Affinity:  None
+Events:            <none>
+"""
+
+ENVOY_503 = ('[2026-12-05T09:12:01.204Z] "GET /api/orders HTTP/1.1" 503 UF upstream_reset_before_response_started'
+             '{connection_failure} - "-" 0 91 2 - "-" "curl/8.5.0" "6f1c..." "orders.shop:8080" "10.244.1.17:8080" '
+             'outbound|8080||orders.shop.svc.cluster.local - 10.96.12.40:8080 10.244.2.9:51234 - default')
+
+
+def _diagnose_paste(name: str, text: str, filename: str, title: str) -> None:
+    env = state(name)
+    start(name, PODTALK, env, height=40)
+    wait_for(name, READY)
+    paste(name, text)
+    time.sleep(0.5)
+    keys(name, "Enter")
+    wait_for(name, "Most likely")
+    time.sleep(1)
+    write(filename, [f"----- {title} (bracketed paste: tmux paste-buffer -p), load {load()} -----", screen(name)])
+    tmux("kill-session", "-t", name, check=False)
+
+
+def describe_svc() -> None:
+    _diagnose_paste("describe", DESCRIBE_SVC, "chat-6-diagnose-endpoints-none.txt",
+                    "a pasted 'kubectl describe svc' with Endpoints: <none>")
+
+
+def envoy_503() -> None:
+    _diagnose_paste("envoy", ENVOY_503, "chat-7-diagnose-envoy-503.txt",
+                    "a pasted Envoy access-log line with 503 UF")
+
+
 ALL = {"restart": restart, "windows": windows, "shared": shared, "manifest_esc": manifest_esc, "bundle": bundle,
-       "chinese": chinese, "big_bundle": big_bundle, "cli_bar": cli_bar, "index_stop": index_stop}
+       "chinese": chinese, "big_bundle": big_bundle, "cli_bar": cli_bar, "index_stop": index_stop,
+       "describe_svc": describe_svc, "envoy_503": envoy_503}
 
 
 def main(names: list[str]) -> None:
