@@ -22,7 +22,7 @@ from assistant import languages
 from assistant.knowledge import kb_snapshot, regex_cache
 from assistant.errors import KBError
 from assistant.knowledge.loader import (
-    TOPIC_IDS, KnowledgeBase, every_language, remember_validated, schema_errors, validated_digests,
+    TOPIC_IDS, KnowledgeBase, Record, every_language, remember_validated, schema_errors, validated_digests,
 )
 from assistant.knowledge.yaml_cache import YAMLDataError, is_plain_json, parse_yaml
 
@@ -59,30 +59,12 @@ class Clue:
 
 
 @dataclass(frozen=True)
-class Cause:
+class Cause(Record):
     """One cause of a pod-communication failure; ``data`` is the validated YAML mapping."""
-
-    data: dict[str, Any]
-    path: Path
-
-    @property
-    def id(self) -> str:
-        return self.data["id"]
 
     @property
     def area(self) -> str:
         return self.data["area"]
-
-    @property
-    def topic(self) -> str:
-        return self.data["topic"]
-
-    def text(self, name: str, lang: str) -> str:
-        """A bilingual text field (title, summary, fix) in ``lang``."""
-        return self.data[name][lang]
-
-    def title(self, lang: str = languages.DEFAULT) -> str:
-        return self.data["title"][lang]
 
     def symptoms(self, lang: str) -> tuple[str, ...]:
         """How an engineer would describe the failure, in ``lang`` (matched against questions)."""

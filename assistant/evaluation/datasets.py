@@ -99,13 +99,20 @@ def _question(item: Any) -> Question:
     )
 
 
-def load_questions(path: Path) -> list[Question]:
+def read_yaml_list(path: Path, what: str = "questions file", not_a_list: str = "expected a list of questions") -> list[Any]:
+    """The top-level YAML list of an eval file; unreadable or not a list: a one-line :class:`UsageError`
+    (``cannot read <what> <path>: ...`` or ``<path>: <not_a_list>``)."""
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise UsageError(f"cannot read questions file {path}: {exc}") from None
+        raise UsageError(f"cannot read {what} {path}: {exc}") from None
     if not isinstance(raw, list):
-        raise UsageError(f"{path}: expected a list of questions")
+        raise UsageError(f"{path}: {not_a_list}")
+    return raw
+
+
+def load_questions(path: Path) -> list[Question]:
+    raw = read_yaml_list(path)
     out = []
     for i, item in enumerate(raw, start=1):
         try:

@@ -15,20 +15,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from assistant import languages
-from assistant.errors import UsageError
+from assistant.evaluation.datasets import read_yaml_list
 
 
 def load_symptom_questions(path: Path) -> list[dict[str, Any]]:
     """The symptom reports (``symptom: true`` with a non-empty ``causes`` list) of a question file."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise UsageError(f"cannot read questions file {path}: {exc}") from None
-    if not isinstance(raw, list):
-        raise UsageError(f"{path}: expected a list of questions")
+    raw = read_yaml_list(path)
     return [q for q in raw if isinstance(q, dict) and q.get("symptom") and q.get("causes")]
 
 

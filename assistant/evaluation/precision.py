@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from assistant import languages
 from assistant.errors import UsageError
+from assistant.evaluation.datasets import load_questions, read_yaml_list
 
 KINDS = ("negative", "positive", "out-of-scope")
 
@@ -46,12 +45,7 @@ class PrecisionItem:
 
 def load_precision_set(path: Path) -> list[PrecisionItem]:
     """Parse a precision set; a malformed file is a :class:`UsageError` naming the item."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise UsageError(f"cannot read precision set {path}: {exc}") from None
-    if not isinstance(raw, list):
-        raise UsageError(f"{path}: a precision set is a list of items")
+    raw = read_yaml_list(path, "precision set", "a precision set is a list of items")
     items: list[PrecisionItem] = []
     for i, it in enumerate(raw):
         if not isinstance(it, dict) or it.get("kind") not in KINDS or not it.get("question"):
@@ -91,8 +85,6 @@ def evaluate_precision(assistant: Any, path: Path | str, questions: Path | str |
                               "want": it.computed or "", "missing": ", ".join(missing)})
         rows.append((it.id, "out" if it.kind == "out-of-scope" else "in", ans.abstained, False))
     if questions is not None:
-        from assistant.evaluation.datasets import load_questions
-
         for q in load_questions(Path(questions)):
             ans = assistant.ask(q.question, lang=q.lang)
             rows.append((q.id, "out" if q.out_of_scope else "in", ans.abstained, True))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -159,8 +158,9 @@ class Verified:
 
 
 @dataclass(frozen=True)
-class Entry:
-    """One knowledge-base entry, read through typed accessors; ``data`` is the validated YAML mapping."""
+class Record:
+    """A validated YAML record with an id, a topic and bilingual texts: what a KB entry and a
+    diagnosis cause share (each adds the accessors of its own schema)."""
 
     data: dict[str, Any]
     path: Path
@@ -174,11 +174,16 @@ class Entry:
         return self.data["topic"]
 
     def text(self, name: str, lang: str) -> str:
-        """A bilingual text field (title, summary, details) in ``lang``."""
+        """A bilingual text field (title, summary, details, fix...) in ``lang``."""
         return self.data[name][lang]
 
     def title(self, lang: str = languages.DEFAULT) -> str:
         return self.data["title"][lang]
+
+
+@dataclass(frozen=True)
+class Entry(Record):
+    """One knowledge-base entry, read through typed accessors; ``data`` is the validated YAML mapping."""
 
     def summary(self, lang: str) -> str:
         return self.data["summary"][lang]

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,3 +56,25 @@ def model_fingerprint() -> str:
         h.update(fh.read(1 << 20))
     h.update(str(path.stat().st_size).encode())
     return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    """What both MiniLM encoders (NumPy for queries, PyTorch for the index build) read from the model's
+    config files before loading weights."""
+
+    heads: int
+    layers: int
+    eps: float
+    dim: int
+    max_length: int
+
+
+def model_shape(path: Path) -> ModelShape:
+    """The shape of the BERT model in ``path`` (``config.json``) and the sentence-transformers
+    truncation length (``sentence_bert_config.json``, 256 when absent)."""
+    config = json.loads((path / "config.json").read_text())
+    st_config = json.loads((path / "sentence_bert_config.json").read_text())
+    return ModelShape(heads=config["num_attention_heads"], layers=config["num_hidden_layers"],
+                      eps=config["layer_norm_eps"], dim=config["hidden_size"],
+                      max_length=st_config.get("max_seq_length", 256))

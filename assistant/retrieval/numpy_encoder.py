@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant.errors import ModelError
 from assistant.retrieval.cores import free_cores
-from assistant.retrieval.model_files import model_dir, set_offline
+from assistant.retrieval.model_files import model_dir, model_shape, set_offline
 
 _ERF_P = 0.3275911
 _ERF_A = (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
@@ -117,15 +117,11 @@ class NumpyEncoder:
         set_offline()
         path = path or model_dir()
         self._path = path
-        config = json.loads((path / "config.json").read_text())
-        st_config = json.loads((path / "sentence_bert_config.json").read_text())
-        self.heads: int = config["num_attention_heads"]
-        self.layers: int = config["num_hidden_layers"]
-        self.eps: float = config["layer_norm_eps"]
-        self.max_length = max_length or st_config.get("max_seq_length", 256)
+        shape = model_shape(path)
+        self.heads, self.layers, self.eps, self.dim = shape.heads, shape.layers, shape.eps, shape.dim
+        self.max_length = max_length or shape.max_length
         w = _map_safetensors(path / "model.safetensors")
         self.w = w
-        self.dim: int = config["hidden_size"]
         self.layer_weights = [self._layer(w, f"encoder.layer.{i}.") for i in range(self.layers)]
         from assistant.retrieval.wordpiece import AsciiWordPiece
 

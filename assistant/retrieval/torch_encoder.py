@@ -13,7 +13,6 @@ the ``tokenizers`` library with the bundled ``tokenizer.json``, truncated at the
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import numpy as np
 
 from assistant.errors import ModelError
 from assistant.retrieval.cores import free_cores
-from assistant.retrieval.model_files import model_dir, set_offline
+from assistant.retrieval.model_files import model_dir, model_shape, set_offline
 
 TOKENS_PER_BATCH = 2048
 """Padded tokens per forward pass: big enough for BLAS to be efficient, small enough to stay in cache."""
@@ -47,13 +46,9 @@ class TorchBatchEncoder:
         from tokenizers import Tokenizer
 
         self.torch = torch
-        config = json.loads((path / "config.json").read_text())
-        st_config = json.loads((path / "sentence_bert_config.json").read_text())
-        self.heads: int = config["num_attention_heads"]
-        self.layers: int = config["num_hidden_layers"]
-        self.eps: float = config["layer_norm_eps"]
-        self.dim: int = config["hidden_size"]
-        self.max_length: int = st_config.get("max_seq_length", 256)
+        shape = model_shape(path)
+        self.heads, self.layers, self.eps, self.dim = shape.heads, shape.layers, shape.eps, shape.dim
+        self.max_length: int = shape.max_length
         w = load_file(str(path / "model.safetensors"))
         self.w = {k.removeprefix("bert."): v.float() for k, v in w.items()}
         self.layer_weights = [self._layer(f"encoder.layer.{i}.") for i in range(self.layers)]
