@@ -301,9 +301,10 @@ class Retriever:
             self._query_cache[query] = vec
         data = self._data
         assert data is not None
-        sims, idx = index.search(vec, index.ntotal)
-        by_row = np.empty(index.ntotal, dtype=np.float32)
-        by_row[idx[0]] = sims[0]
+        # every vector's cosine, in row order: one matrix-vector product over the vectors the faiss
+        # index holds (``index.search(vec, ntotal)`` computes the same products, then sorts all 1,843
+        # of them, which we would undo: 0.37 ms a question against 0.03 ms)
+        by_row = data.vectors @ vec[0]
         members = self._members
         assert members is not None
         per_entry = np.where(members >= 0, by_row[members], -np.inf)  # padding never ranks
