@@ -24,8 +24,11 @@ index: install
 run: index
 	$(VENV)/bin/podtalk
 
+# one pytest-xdist worker per core (at most 4: each loads the model); TEST_WORKERS=0 runs in one process
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 4 ] && n=4; echo $$n)
+
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 eval: install
 	$(VENV)/bin/podtalk eval --retriever hybrid,dense,lexical

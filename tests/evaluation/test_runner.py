@@ -56,8 +56,10 @@ def runs(tmp_path_factory, sets, retriever):
     commands = {
         "json": ("eval", "--questions", str(sets[0]), "--manifests", str(mdir), "--retriever", "hybrid,lexical",
                  "--format", "json"),
-        "text": ("eval", "--questions", str(sets[0]), str(sets[1]), "--skip-manifests"),
-        "named": ("eval", "--questions", f"{sets[0]},{sets[1]}", "--skip-manifests", "--format", "json"),
+        # the precision set (126 questions, ~2 s a process) runs once, in "json", the default run
+        "text": ("eval", "--questions", str(sets[0]), str(sets[1]), "--skip-manifests", "--skip-precision"),
+        "named": ("eval", "--questions", f"{sets[0]},{sets[1]}", "--skip-manifests", "--skip-precision",
+                  "--format", "json"),
         "nosuchset": ("eval", "--questions", "nosuchset", "--skip-manifests"),
         "magic": ("eval", "--retriever", "magic", "--skip-manifests"),
     }
@@ -82,6 +84,9 @@ def test_eval_json_shape_on_a_small_set(runs):
     assert m["cases"] == 1 and m["dns_recall"] == 1.0
     assert m["rules"]["service-selector-no-match"] == {"precision": 1.0, "recall": 1.0}
     assert "eval small hybrid: 6/6" in proc.stderr  # the progress line ends at questions x 2 evaluators
+    precision = data["precision"]  # the precision set runs by default
+    assert precision["stray_computed"] == 0 and precision["n"]["out-of-scope"] > 0
+    assert {"oos_precision", "oos_recall", "false_declines"} <= set(precision)
 
 
 def test_several_sets_and_cause_columns_in_the_text_table(runs):
@@ -101,6 +106,7 @@ def test_several_sets_in_json_and_a_named_set(runs):
     assert set(data["sets"]) == {"small", "symptoms"}
     assert data["sets"]["symptoms"]["hybrid"]["en"]["cause_n"] == 1
     assert data["questions"] == data["sets"]["small"]
+    assert "precision" not in data  # --skip-precision
     proc = runs["nosuchset"]
     assert proc.returncode == 2 and "dev, heldout, real, fresh" in proc.stderr
 
