@@ -15,6 +15,7 @@ Figures (each with median, p95, min-max and N runs):
 2. warm answers: in-process ``Assistant.ask`` over the eval questions (query-embedding cache cleared
    before every call, so each one pays its encode), ``ask -`` batch (each answer's own ``timing_ms``),
    and the floor: bare query encode + faiss search; the ratio warm/floor says how close to it we are;
+   the encoder forward's own floor: its 36 matrix products alone (same shapes and BLAS threads);
 3. chat UI: launch to first paint and a usable (mounted and focused) prompt, measured headless with
    Textual's ``App.run_test`` in a child process: from interpreter start (parent's spawn) to the
    prompt having focus; the model keeps loading in the background worker;
@@ -376,9 +377,14 @@ a = Assistant()
 r = a.retriever
 r.warm_up()
 a.ask("warm up: what is a service")
-warm, floor, forward, search = [], [], [], []
+warm, floor, forward, search, products = [], [], [], [], []
 enc = r._encoder
 index = r._dense_index()
+import numpy as np
+from assistant.retrieval.numpy_encoder import _padded
+from assistant.retrieval.cores import free_cores
+from threadpoolctl import threadpool_limits
+x_of = {}
 for _ in range(runs):
     for q in questions:
         r._query_cache.clear()
@@ -395,7 +401,17 @@ for _ in range(runs):
         floor.append((t2 - t) * 1000)
         forward.append((t1 - t) * 1000)
         search.append((t2 - t1) * 1000)
-print(json.dumps({"warm": warm, "floor": floor, "forward": forward, "search": search, "questions": len(questions)}))
+        # the forward's 36 matrix products alone, same shapes and BLAS threads as that forward
+        n = _padded(len(enc.token_ids([dq])[0]), 1)
+        x = x_of.setdefault(n, np.ones((enc.dim, n), dtype=np.float32))
+        u = x_of.setdefault(-n, np.ones((4 * enc.dim, n), dtype=np.float32))
+        with threadpool_limits(limits=free_cores(), user_api="blas"):
+            t = time.perf_counter()
+            for lw in enc.layer_weights:
+                lw["q"] @ x; lw["k"] @ x; lw["v"] @ x; lw["out"] @ x; lw["up"] @ x; lw["down"] @ u
+            products.append((time.perf_counter() - t) * 1000)
+print(json.dumps({"warm": warm, "floor": floor, "forward": forward, "search": search, "products": products,
+                  "questions": len(questions)}))
 """
 
 
@@ -486,7 +502,10 @@ def main() -> int:
                                    floor_row["median"]))
         rows.append({**stats("warm ask in-process p95", all_warm), "name": "warm ask in-process p95"})
         rows.append(floor_row)
-        rows.append(stats("  floor: one encoder forward (1 question)", data["forward"]))
+        products_row = stats("    floor: its 36 matrix products alone", data["products"])
+        rows.append(with_floor(stats("  floor: one encoder forward (1 question)", data["forward"]),
+                               products_row["median"]))
+        rows.append(products_row)
         rows.append(stats("  floor: one faiss search", data["search"]))
         notes.append(f"warm/floor ratio (medians): {warm_row['median'] / floor_row['median']:.2f} "
                      f"over {data['questions']} eval questions x {warm_runs} run(s)")
@@ -643,7 +662,8 @@ def print_table(machine: dict[str, Any], rows: list[dict[str, Any]], notes: list
         print(f"note: {n}")
     print("wall times; 'cpu' = the child's median user+sys CPU ms (steadier when the machine is busy); "
           "'floor' = the same work's lower bound (interpreter + numpy + faiss import for cold commands; one "
-          "encoder forward + one faiss search for warm answers), 'ratio' = median / floor; 'prev' = the "
+          "encoder forward + one faiss search for warm answers; the forward's own matrix products for the "
+          "forward), 'ratio' = median / floor; 'prev' = the "
           "previous run's median from eval/bench-history.jsonl.")
     print("chat timing: headless App.run_test in a child process; 'launch' = parent's spawn to the prompt "
           "mounted and focused.")
