@@ -15,6 +15,7 @@ from assistant.evaluation.precision import evaluate_precision
 from assistant.paths import eval_dir
 
 
+@pytest.mark.slow
 def test_precision_set_meets_its_targets(assistant):
     report = evaluate_precision(assistant, eval_dir() / "precision.yaml")
     failures = report["failures"]

@@ -70,6 +70,7 @@ def test_every_clue_has_patterns_that_compile(catalog):
         assert clue.patterns, clue.id
 
 
+@pytest.mark.slow
 def test_symptom_phrases_do_not_copy_eval_questions(catalog):
     """No symptom phrase is a near copy (difflib ratio > 0.9 after normalising) of an eval question,
     so the real-question numbers measure matching, not lookup."""

@@ -18,6 +18,8 @@ from assistant.evaluation.datasets import load_question_sets
 from assistant.evaluation.runner import evaluate_sets
 from assistant.paths import eval_dir
 
+pytestmark = pytest.mark.slow  # see pyproject.toml: make test runs it, -m 'not slow' skips it
+
 
 @pytest.fixture(scope="module")
 def dev_results(assistant):

@@ -66,6 +66,7 @@ def test_named_sets_are_all_present():
     assert {p.name for p in _question_files()} >= set(NAMED_SETS.values())
 
 
+@pytest.mark.slow
 def test_no_eval_question_nearly_copies_a_kb_sample_question(kb):
     samples = [q for e in kb.entries for lang in languages.codes() for q in e.questions(lang)]
     copies = []

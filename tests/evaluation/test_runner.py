@@ -68,6 +68,7 @@ def runs(tmp_path_factory, sets, retriever):
         return {name: f.result() for name, f in futures.items()}
 
 
+@pytest.mark.slow
 def test_eval_json_shape_on_a_small_set(runs):
     proc = runs["json"]
     assert proc.returncode == 0, proc.stderr
@@ -89,6 +90,7 @@ def test_eval_json_shape_on_a_small_set(runs):
     assert {"oos_precision", "oos_recall", "false_declines"} <= set(precision)
 
 
+@pytest.mark.slow
 def test_several_sets_and_cause_columns_in_the_text_table(runs):
     proc = runs["text"]
     assert proc.returncode == 0, proc.stderr
@@ -101,6 +103,7 @@ def test_several_sets_and_cause_columns_in_the_text_table(runs):
     assert dict(zip(header, row))["hit@1"] == "1.000" and dict(zip(header, row))["n"] == "2"
 
 
+@pytest.mark.slow
 def test_several_sets_in_json_and_a_named_set(runs):
     data = json.loads(runs["named"].stdout)
     assert set(data["sets"]) == {"small", "symptoms"}
@@ -111,6 +114,7 @@ def test_several_sets_in_json_and_a_named_set(runs):
     assert proc.returncode == 2 and "dev, heldout, real, fresh" in proc.stderr
 
 
+@pytest.mark.slow
 def test_eval_bad_retriever_is_a_usage_error(runs):
     proc = runs["magic"]
     assert proc.returncode == 2 and "unknown retriever magic" in proc.stderr and "Traceback" not in proc.stderr

@@ -112,6 +112,7 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=90)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is installed by .ci/run")
 def test_html_matrix_draws_and_filters_in_headless_chromium(report, tmp_path):
     """The page's script runs in a real browser: the matrix is drawn, a #ns=data&port=6379 preset

@@ -266,6 +266,7 @@ def _kubectl_segments(kb) -> list[tuple[str, str, list[str]]]:
     return out
 
 
+@pytest.mark.slow
 @needs_kubectl
 def test_kubectl_subcommands_and_flags_exist(kb):
     segments = _kubectl_segments(kb)

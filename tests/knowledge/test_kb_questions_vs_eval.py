@@ -67,6 +67,7 @@ def near_copies(kb, eval_questions: list[str]) -> list[tuple[str, str, str]]:
     return hits
 
 
+@pytest.mark.slow
 def test_no_new_kb_question_copies_an_eval_question(kb):
     questions = _eval_questions()
     if not questions:

@@ -10,6 +10,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO
 
 # every pattern of the answer path's data files, with the flags their modules compile them with
@@ -56,6 +58,7 @@ def _texts() -> list[str]:
                     "dial tcp 10.96.0.10:53: i/o timeout", "NAME READY STATUS RESTARTS AGE\nweb-0 0/1 Pending 0 1m"]
 
 
+@pytest.mark.slow
 def test_patterns_from_the_store_match_exactly_like_re_compile(tmp_path):
     texts = _texts()
     first = _compile_in_child(tmp_path, texts)      # compiles, stores at exit

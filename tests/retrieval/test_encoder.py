@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.slow  # see pyproject.toml: make test runs it, -m 'not slow' skips it
+
 
 @pytest.fixture(scope="module")
 def sample(kb) -> list[str]:

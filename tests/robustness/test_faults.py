@@ -12,6 +12,8 @@ import pytest
 
 from tests.robustness.conftest import run_all
 
+pytestmark = pytest.mark.slow  # see pyproject.toml: make test runs it, -m 'not slow' skips it
+
 NUMPY = {"PODTALK_ENCODER": "numpy"}
 
 

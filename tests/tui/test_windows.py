@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from tests.tui.helpers import answers, ask, wait_ready, wait_until
 
 
@@ -21,6 +23,7 @@ def shown(app) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 async def test_two_windows_on_one_conversation_show_each_answer_under_its_question(make_app):
     left, right = make_app(), make_app()
     async with left.run_test(size=(100, 40)) as lp, right.run_test(size=(100, 40)) as rp:
