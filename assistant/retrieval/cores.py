@@ -5,11 +5,12 @@ idle (5.4 ms vs 8.9 ms measured) but spin against other work when it is busy (th
 70.6 s with 2 torch threads vs 25.7 s with 1 on a loaded machine). ``PODTALK_TORCH_THREADS`` (the
 name predates the NumPy encoder) overrides the choice for both.
 
-How busy the others are: between two calls at least half a second apart, the CPU time the whole
-machine spent (``/proc/stat``) minus what this process spent (``time.process_time``), per second of
-wall time. The 1-minute load average, the only signal before a second call, lags: after a burst of
-our own (an index build, an inspection, the cold commands of a benchmark) it kept a warm chat on one
-thread for a minute although the other core was idle.
+How busy the others are: over a window of at least a quarter of a second (the first one starts when
+this module is imported), the CPU time the whole machine spent (``/proc/stat``) minus what this
+process spent (``time.process_time``), per second of wall time. The 1-minute load average, used only
+before the first window closes, lags: after a burst of our own (an index build, an inspection, the
+cold commands of a benchmark) it kept a warm chat, and an index build, on one thread for a minute
+although the other core was idle.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import os
 import threading
 import time
 
-_WINDOW_S = 0.5  # /proc/stat counts in 10 ms ticks: shorter windows are too coarse to read
+_WINDOW_S = 0.25  # /proc/stat counts in 10 ms ticks: 25 a core in this window, fine enough to round
 _STALE_S = 60.0  # a longer window: the 1-minute load average is the fresher signal
 
 
@@ -105,3 +106,4 @@ class _BusySampler:
 
 
 _SAMPLER = _BusySampler()
+_SAMPLER.others_busy()  # the first window starts at import: a build that imports torch (seconds) has one
