@@ -153,3 +153,34 @@ def test_a_redis_word_does_not_pull_the_env_var_entry(assistant):
     assert ans.sources[0]["topic"] == "headless-service"
     ans = assistant.ask("what env vars does a pod get for a service named api-gateway")
     assert {s["topic"] for s in ans.sources[:2]} == {"service-discovery-env"}
+
+
+@pytest.mark.parametrize("report, lang, expected", [
+    # slowness is a symptom although nothing "fails"
+    ("name lookups inside our pods have a delay of 5 seconds now and then", "en",
+     {"dns-conntrack-udp-race", "dns-ndots-search-latency"}),
+    ("pod 里 DNS 解析很慢，偶尔要等 5 秒", "zh", {"dns-conntrack-udp-race", "dns-ndots-search-latency"}),
+    # a policy that should block but traffic still gets through
+    ("we run flannel and added a NetworkPolicy to isolate the payments namespace. Pods from other namespaces "
+     "are still reachable.", "en", {"np-not-enforced-by-cni"}),
+    # the pod behind the Service calling itself through it
+    ("a request from inside the pod that serves the service, sent to its own ClusterIP, hangs", "en", {"svc-hairpin"}),
+    # the controller's fallback certificate, named the way browsers and curl show it
+    ("https on our ingress host shows the ingress controller's fake certificate although the tls secret is set", "en",
+     {"ing-tls-default-certificate"}),
+    ("ingress 配了 tls secret，浏览器里还是显示默认证书", "zh", {"ing-tls-default-certificate"}),
+])
+def test_reports_without_a_failure_word_are_still_diagnosed(assistant, report, lang, expected):
+    """Slow lookups, a policy that lets traffic through, a fallback certificate: symptom reports that
+    never say "fails", answered by the diagnosis with the cause first."""
+    ans = assistant.ask(report)
+    assert ans.intent == "troubleshooting" and ans.lang == lang
+    assert ans.causes and ans.causes[0]["id"] in expected, [c["id"] for c in ans.causes[:3]]
+
+
+@pytest.mark.parametrize("question", [
+    "how do I configure a default certificate for ingress-nginx",
+    "is kube-proxy in iptables mode slow with thousands of services",
+])
+def test_questions_about_slowness_or_certificates_stay_with_the_kb(assistant, question):
+    assert assistant.ask(question).causes == []
