@@ -40,6 +40,12 @@ def test_ping_a_clusterip_is_the_clusterip_ping_entry(assistant):
     assert ans.sources[0]["topic"] in ("service-clusterip", "troubleshooting")
 
 
+def test_pinging_pods_fine_does_not_rule_out_the_clusterip_ping(assistant):
+    """Pods answering ping is the contrast the asker draws, not a sign they ping no Service."""
+    ans = assistant.ask("pinging other pods' IPs works, pinging the ClusterIP of my nginx service gets no reply")
+    assert ans.causes[0]["id"] == "svc-ping-clusterip", [c["id"] for c in ans.causes[:3]]
+
+
 def test_the_chat_answers_a_narrowing_question_with_a_number(assistant):
     ctx = Context()
     first = assistant.ask("the service has no endpoints", context=ctx)
