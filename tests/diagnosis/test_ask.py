@@ -190,3 +190,12 @@ def test_reports_without_a_failure_word_are_still_diagnosed(assistant, report, l
 ])
 def test_questions_about_slowness_or_certificates_stay_with_the_kb(assistant, question):
     assert assistant.ask(question).causes == []
+
+
+@pytest.mark.parametrize("report", [
+    "inside pods cluster service names resolve fine, but nslookup of external hosts fails",
+    "集群内的服务名都能正常解析，就是 pod 里解析外网域名一直不成功",
+])
+def test_cluster_names_fine_external_names_failing_points_upstream(assistant, report):
+    ans = assistant.ask(report)
+    assert ans.causes and ans.causes[0]["id"] == "dns-upstream-forward-failure", [c["id"] for c in ans.causes[:3]]

@@ -150,3 +150,22 @@ def test_a_check_already_passed_does_not_raise_its_clue(text, clue, catalog):
 def test_the_same_clues_still_fire_when_the_check_failed(text, clue, catalog):
     assert clue in ids(text, catalog)
 
+
+
+@pytest.mark.parametrize("text, clue", [
+    ("集群内的服务名都能正常解析，就是解析外网域名一直不成功", "obs-internal-dns-works"),
+    ("集群内的服务名都能正常解析，就是解析外网域名一直不成功", "obs-external-dns-fails"),
+    ("pod 里无法解析外网", "obs-external-dns-fails"),
+    ("/ # nslookup www.example.org\nnslookup: can't resolve 'www.example.org'", "obs-external-dns-fails"),
+])
+def test_internal_names_fine_external_names_fail_in_either_word_order(text, clue, catalog):
+    assert clue in ids(text, catalog)
+
+
+def test_a_lookup_answered_by_kube_dns_is_not_a_foreign_nameserver(catalog):
+    """kubeasz and others give the DNS Service an address ending in .2, and busybox names the server it
+    asked: that is the cluster DNS, whatever its IP."""
+    kube_dns = "Server:    10.68.0.2\nAddress 1: 10.68.0.2 kube-dns.kube-system.svc.cluster.local\n"
+    assert "obs-pod-nameserver-not-cluster-dns" not in ids(kube_dns, catalog)
+    other = "Server:    10.0.2.3\nAddress 1: 10.0.2.3\n"
+    assert "obs-pod-nameserver-not-cluster-dns" in ids(other, catalog)
