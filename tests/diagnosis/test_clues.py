@@ -157,6 +157,7 @@ def test_the_same_clues_still_fire_when_the_check_failed(text, clue, catalog):
     ("集群内的服务名都能正常解析，就是解析外网域名一直不成功", "obs-external-dns-fails"),
     ("pod 里无法解析外网", "obs-external-dns-fails"),
     ("/ # nslookup www.example.org\nnslookup: can't resolve 'www.example.org'", "obs-external-dns-fails"),
+    ("a pod from namespace billing can't reach the api pod in the shop namespace", "obs-cross-namespace-fails"),
 ])
 def test_internal_names_fine_external_names_fail_in_either_word_order(text, clue, catalog):
     assert clue in ids(text, catalog)
