@@ -175,6 +175,9 @@ def test_a_redis_word_does_not_pull_the_env_var_entry(assistant):
     ("https on our ingress host shows the ingress controller's fake certificate although the tls secret is set", "en",
      {"ing-tls-default-certificate"}),
     ("ingress 配了 tls secret，浏览器里还是显示默认证书", "zh", {"ing-tls-default-certificate"}),
+    # an ingress on its own servers reachable only through the controller's NodePort
+    ("our ingress works through the NodePort, but nothing is listening on the host port 80", "en",
+     {"ing-bare-metal-no-external-port"}),
 ])
 def test_reports_without_a_failure_word_are_still_diagnosed(assistant, report, lang, expected):
     """Slow lookups, a policy that lets traffic through, a fallback certificate: symptom reports that
