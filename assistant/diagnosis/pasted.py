@@ -44,6 +44,9 @@ _HTTP = {"404": "sig-http-404", "413": "sig-http-413", "502": "sig-http-502", "5
          "504": "sig-http-504"}
 _LOOKUP = re.compile(r"lookup ([\w.-]+)(?: on [\d.:]+)?: (no such host|server misbehaving|i/o timeout|read udp)")
 _CLUSTER_NAME = re.compile(r"(\.svc(\.cluster\.local)?\.?$|\.cluster\.local\.?$|^kubernetes(\.default)?$|^[a-z0-9-]+$)")
+_SEARCH_APPENDED = re.compile(r"\.(com|net|org|io|dev|be|de|cn|uk|fr|jp|co|info|cloud|ai)\.([\w-]+\.)?(svc\.)?cluster\.local\.?$")
+"""An external name that failed with a search domain appended (``www.example.com.shop.svc.cluster.local``):
+what failed is the external lookup, not a Service name (the clue ``sig-search-domain-appended`` names it)."""
 _READY_ROW = re.compile(r"^\S+\s+(?:\S+\s+)?(\d+)/(\d+)\s+(\S+)\s+\d+", re.M)
 _POD_ROW = re.compile(r"^(?:(\S+)\s+)?(\S+)\s+(\d+)/(\d+)\s+(\S+)\s+\d+", re.M)
 
@@ -128,7 +131,7 @@ def read_structure(text: str) -> list[ClueHit]:
     # failed lookups: a cluster name or an external one
     for m in _LOOKUP.finditer(text):
         name = m.group(1)
-        cluster = bool(_CLUSTER_NAME.search(name))
+        cluster = bool(_CLUSTER_NAME.search(name)) and not _SEARCH_APPENDED.search(name)
         out.append(_hit("obs-internal-dns-fails" if cluster else "obs-external-dns-fails", "observation",
                         m.group(0)[:80]))
         if "timeout" in m.group(2) or "read udp" in m.group(2):
@@ -136,7 +139,7 @@ def read_structure(text: str) -> list[ClueHit]:
     if "nslookup" in kinds or "dig" in kinds:
         m = re.search(r"can't find ([\w.-]+?)\.?:", text) or re.search(r"^;([\w.-]+)\.\s+IN\s+A", text, re.M)
         if m:
-            cluster = bool(_CLUSTER_NAME.search(m.group(1)))
+            cluster = bool(_CLUSTER_NAME.search(m.group(1))) and not _SEARCH_APPENDED.search(m.group(1))
             out.append(_hit("obs-internal-dns-fails" if cluster else "obs-external-dns-fails", "observation",
                             m.group(0)[:80]))
     # CoreDNS pods not ready in a pods table

@@ -173,3 +173,18 @@ def test_a_lookup_answered_by_kube_dns_is_not_a_foreign_nameserver(catalog):
     assert "obs-pod-nameserver-not-cluster-dns" not in ids(kube_dns, catalog)
     other = "Server:    10.0.2.3\nAddress 1: 10.0.2.3\n"
     assert "obs-pod-nameserver-not-cluster-dns" in ids(other, catalog)
+
+
+@pytest.mark.parametrize("text", [
+    "dnsmasq[12]: reply www.example.com.shop.svc.cluster.local is NXDOMAIN",
+    "dial tcp: lookup api.example.io.shop.svc.cluster.local on 10.96.0.10:53: no such host",
+])
+def test_an_external_name_with_the_search_domain_appended_is_an_external_failure(text, catalog):
+    """The lookup that failed carries the cluster suffix only because the resolver appended it."""
+    found = ids(text, catalog)
+    assert "obs-internal-dns-fails" not in found and "sig-search-domain-appended" in found
+
+
+def test_a_statefulset_pod_name_that_fails_is_still_a_cluster_name(catalog):
+    found = ids("** server can't find web-0.nginx.default.svc.cluster.local: NXDOMAIN", catalog)
+    assert "obs-internal-dns-fails" in found
