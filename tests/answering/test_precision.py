@@ -117,6 +117,18 @@ def test_show_me_questions_include_the_example_manifest(assistant):
     assert "```yaml" not in assistant.ask("what is a default deny NetworkPolicy").answer
 
 
+@pytest.mark.parametrize("question", [
+    "how can every pod resolve a made-up hostname like billing-db.internal to 10.1.2.3",
+    "怎么让集群里的 pod 都能把 billing-db.internal 解析到 10.1.2.3",
+])
+def test_custom_dns_records_are_answered_with_hostaliases_and_the_hosts_plugin(assistant, question):
+    """A common real question ("add an A record to CoreDNS") that had no entry: it was answered with
+    service discovery by environment variables."""
+    ans = assistant.ask(question)
+    assert ans.sources[0]["id"] == "dns-custom-records" and not ans.causes
+    assert "hostAliases" in ans.answer and "fallthrough" in ans.answer
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
