@@ -47,7 +47,7 @@ def test_numpy_encoder_matches_sentence_transformers(encoder, sample, reference)
 def test_numpy_encoder_one_query_at_a_time_matches_sentence_transformers(encoder, sample, reference):
     """A question is encoded alone, padded to a multiple of 8 tokens for BLAS: the padding stays masked
     out, whatever the length (1 to 256 tokens, the last text truncated)."""
-    picks = [i for i, text in enumerate(sample) if len(encoder.token_ids([text])[0]) % 8] [:12] + [len(sample) - 1]
+    picks = [i for i, text in enumerate(sample) if len(encoder.token_ids([text])[0]) % 8][:12] + [len(sample) - 1]
     assert len(picks) >= 10
     ours = np.concatenate([encoder.encode([sample[i]]) for i in picks])
     _assert_same(ours, reference[picks], [sample[i] for i in picks])
