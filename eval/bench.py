@@ -384,7 +384,7 @@ import numpy as np
 from assistant.retrieval.numpy_encoder import _padded
 from assistant.retrieval.cores import free_cores
 from threadpoolctl import threadpool_limits
-x_of = {}
+x_of = {}  # (rows, tokens) -> activations of that shape, made once
 for _ in range(runs):
     for q in questions:
         r._query_cache.clear()
@@ -403,8 +403,8 @@ for _ in range(runs):
         search.append((t2 - t1) * 1000)
         # the forward's 36 matrix products alone, same shapes and BLAS threads as that forward
         n = _padded(len(enc.token_ids([dq])[0]), 1)
-        x = x_of.setdefault(n, np.ones((enc.dim, n), dtype=np.float32))
-        u = x_of.setdefault(-n, np.ones((4 * enc.dim, n), dtype=np.float32))
+        x = x_of.setdefault((enc.dim, n), np.ones((enc.dim, n), dtype=np.float32))
+        u = x_of.setdefault((4 * enc.dim, n), np.ones((4 * enc.dim, n), dtype=np.float32))
         with threadpool_limits(limits=free_cores(), user_api="blas"):
             t = time.perf_counter()
             for lw in enc.layer_weights:
