@@ -295,13 +295,7 @@ class PodtalkApp(App[int]):
         await conv.mount(NoticeView(t(self.ui, "restored", n=total, title=render.md_escape(self.store.title()))))
         conv.anchor()
         conv.scroll_end(animate=False)
-        self.set_timer(0.5, self._fill_screen)
-
-    def _fill_screen(self) -> None:
-        """A first page shorter than the screen cannot be scrolled up: load older turns now."""
-        conv = self.conversation
-        if conv.has_older and conv.max_scroll_y <= 0:
-            conv.post_message(Conversation.LoadOlder())
+        conv.fill_screen_soon()
 
     def _widget_for(self, turn: Turn, live: InspectionResult | None = None) -> Widget:
         widget = self._make_widget(turn, live)
@@ -341,7 +335,7 @@ class PodtalkApp(App[int]):
             await conv.mount_all([self._widget_for(turn) for turn in turns], before=0)
             if anchor is not None:  # keep what the reader was looking at in place
                 self.call_after_refresh(conv.scroll_to_widget, anchor, top=True, animate=False)
-            self.set_timer(0.5, self._fill_screen)
+            conv.fill_screen_soon()
         finally:
             self._loading_older = False
 

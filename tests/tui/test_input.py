@@ -85,3 +85,58 @@ async def test_enter_in_the_same_burst_as_the_text_sends_all_of_it(make_app):
         question = await wait_until(pilot, lambda: app.query("QuestionView"), what="question sent")
         assert str(question[0].render()).endswith("what is kube-proxy")
         assert app.prompt.text == ""
+
+
+def _stored_conversation(state, n: int) -> None:
+    """A conversation of ``n`` one-line questions, as an earlier session left it."""
+    from assistant.tui.store import Store, Turn
+
+    store = Store.load(state)
+    for i in range(n):
+        store.add_turn(Turn(role="question", text=f"question {i}"))
+    store.close()
+
+
+def _questions(app) -> list[str]:
+    return [v.markdown_text for v in app.conversation.children if type(v).__name__ == "QuestionView"]
+
+
+async def test_a_restored_page_shorter_than_the_screen_loads_older_turns_by_itself(make_app, _isolated_state):
+    """Eight one-line turns do not fill a tall window, so there is nothing to scroll up with: older
+    turns must come by themselves until the window can scroll, or the reader could never reach them."""
+    _stored_conversation(_isolated_state, 40)
+    app = make_app()
+    async with app.run_test(size=(100, 60)) as pilot:
+        await wait_until(pilot, lambda: "question 39" in _questions(app), what="last page shown")
+        await wait_until(pilot, lambda: len(_questions(app)) > 8, what="an older page loaded")
+        await wait_until(pilot, lambda: app.conversation.max_scroll_y > 0, what="the window can scroll up")
+        shown = _questions(app)
+        assert shown == [f"question {i}" for i in range(40 - len(shown), 40)]
+
+
+async def test_scrolling_to_the_top_loads_the_previous_page_in_order(make_app, _isolated_state):
+    _stored_conversation(_isolated_state, 40)
+    app = make_app()
+    async with app.run_test(size=(100, 12)) as pilot:
+        await wait_until(pilot, lambda: "question 39" in _questions(app), what="last page shown")
+        first_page = _questions(app)
+        assert "question 0" not in first_page
+        await pilot.pause(0.6)  # the page overflows this window: nothing loads by itself
+        assert _questions(app) == first_page
+        await pilot.press("ctrl+home")
+        await wait_until(pilot, lambda: len(_questions(app)) > len(first_page), what="previous page loaded")
+        shown = _questions(app)
+        assert shown == [f"question {i}" for i in range(40 - len(shown), 40)]
+
+
+async def test_the_fill_check_dies_with_the_conversation_it_was_for(make_app, _isolated_state):
+    """The check for a short first page runs 0.5 s after the page is shown. A window closing inside
+    that half second removed the conversation first, and the check then failed on a missing widget
+    (seen once in CI). Removing the widget here stands in for that teardown, deterministically."""
+    _stored_conversation(_isolated_state, 40)
+    app = make_app()
+    async with app.run_test(size=(100, 60)) as pilot:
+        await wait_until(pilot, lambda: "question 39" in _questions(app), what="last page shown")
+        await app.conversation.remove()
+        await pilot.pause(0.7)
+    # leaving run_test re-raises any exception the app hit

@@ -69,6 +69,16 @@ class Conversation(VerticalScroll):
         bottom_line = last.virtual_region.bottom - 1
         return self.scroll_y <= bottom_line + 1 and bottom_line <= self.scroll_y + self.scrollable_content_region.height + 1
 
+    def fill_screen_soon(self) -> None:
+        """A page shorter than the screen cannot be scrolled up, so scrolling can never ask for older
+        turns: ask for them once the layout has settled. The timer is this widget's own, so it stops
+        with the widget (a window closing, a conversation switch) instead of firing into a torn-down app."""
+        self.set_timer(0.5, self._fill_screen)
+
+    def _fill_screen(self) -> None:
+        if self.is_attached and self.has_older and self.max_scroll_y <= 0:
+            self.post_message(self.LoadOlder())
+
     def show_from_top(self, widget: Widget) -> None:
         """Show a new turn: stay at the bottom if it fits, else open it at its first line."""
         if widget.outer_size.height >= self.scrollable_content_region.height:
