@@ -328,7 +328,8 @@ def compose(question: str, lang: str, retrieval: Retrieval, kb: KnowledgeBase, *
         if area is not None:
             # declined by scope: say which area it is and where its official docs are, no networking topics
             return Composition(render(lang, "abstain", question=question, suggestions=[], area=area.name[lang],
-                                      source=area.doc or OFFICIAL_FALLBACK, marker=sources_marker(lang)),
+                                      hint=(area.hint or {}).get(lang), source=area.doc or OFFICIAL_FALLBACK,
+                                      marker=sources_marker(lang)),
                                "out-of-scope", True, extra={"uncovered_area": area.id})
         suggestions = [{"id": h.entry.topic, "title": h.entry.title(lang)} for h in retrieval.hits[:3]]
         return Composition(render(lang, "abstain", question=question, suggestions=suggestions, area=None,

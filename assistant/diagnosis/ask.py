@@ -57,14 +57,22 @@ def _retrieval_agrees(d: Diagnosis, answer: Any) -> bool:
     """A report the retrieval declined is still diagnosed when two independent readings agree: the
     leading cause rests on something the asker saw fail in communication ("from dev the short name does
     not reach the Service in prod"), and the retrieval's best entry, too weak to answer alone, is one that
-    cause names in ``related``."""
+    cause names in ``related``; or, when the retrieval's best entry is off, the cause is read twice over:
+    that observation is one of its own signs (``rule_in``) and one of its symptom phrases reads almost
+    like the text."""
     top = d.top
     if top is None or not answer.sources or "obs-failure-reported" not in d.clue_ids:
         return False
     kinds = {h.id: h.kind for h in d.clues}
-    observed = any(kinds.get(cid) == "observation" and cid not in REPORT_CLUES | WORKLOAD_CLUES
-                   for cid in top.evidence)
-    return observed and answer.sources[0].get("id") in top.cause.related
+    observed = [cid for cid in top.evidence
+                if kinds.get(cid) == "observation" and cid not in REPORT_CLUES | WORKLOAD_CLUES]
+    if not observed:
+        return False
+    if answer.sources[0].get("id") in top.cause.related:
+        return True
+    # or the cause itself is read twice: an observation it names as its own sign, and one of its symptom
+    # phrases reading almost like the text ("minikube service opens the browser but never connects")
+    return top.similarity >= STRONG_SIMILARITY and any(cid in top.cause.rule_in for cid in observed)
 
 
 def has_evidence(d: Diagnosis) -> bool:
@@ -186,6 +194,8 @@ def _diagnose_answer(assistant: Any, question: str, answer: Any, *, q_lang: str,
             _attach(answer, d)
             return _apply(assistant, answer, d, d.text, out_lang=session.current.lang if session.current else out_lang,
                           mode=mode, allow_dense=allow_dense, context=context)
+    if answer.abstained and answer.extra.get("uncovered_area") in {a.id for a in assistant.retriever.scope().outside}:
+        return answer  # a browser or a home router with nothing of Kubernetes: no cluster cause fits it
     diagnoser = diagnoser_for(assistant.retriever)
     if not diagnoser.catalog.causes:
         return answer

@@ -32,6 +32,10 @@ class Area:
     en: tuple[str, ...]
     zh: tuple[str, ...]
     strong: tuple[re.Pattern[str], ...] = ()
+    outside_kubernetes: bool = False
+    """Declines only a question that names nothing of Kubernetes; ``strong`` then names the setting."""
+    hint: dict[str, str] | None = None
+    """Said instead of "the official documentation for it is linked below" (the link is not its docs)."""
 
 
 def _compile(terms: list[str]) -> TermMatcher | None:
@@ -45,10 +49,13 @@ class ScopeGuard:
     """Decides whether a question is about an uncovered area."""
 
     def __init__(self, areas: list[Area], networking_en: set[str], networking_zh: set[str],
-                 evidence: tuple[re.Pattern[str], ...] = ()) -> None:
-        self.areas = areas
+                 evidence: tuple[re.Pattern[str], ...] = (),
+                 kubernetes_words: tuple[re.Pattern[str], ...] = ()) -> None:
+        self.areas = [a for a in areas if not a.outside_kubernetes]
+        self.outside = [a for a in areas if a.outside_kubernetes]
         self.evidence = evidence
-        self._area_en = [(a, _compile(list(a.en))) for a in areas]
+        self.kubernetes_words = kubernetes_words
+        self._area_en = [(a, _compile(list(a.en))) for a in self.areas]
         self._net_en = _compile(sorted(w for w in networking_en if len(w) > 2))
         self._net_zh = sorted((w for w in networking_zh if len(w) > 1), key=len, reverse=True)
         self._verdicts: dict[str, Area | None] = {}  # an answer asks about its question twice
@@ -58,13 +65,16 @@ class ScopeGuard:
         path = path or (Path(kb.root) / "scope.yaml" if kb.root else None)
         areas: list[Area] = []
         evidence: tuple[re.Pattern[str], ...] = ()
+        kubernetes_words: tuple[re.Pattern[str], ...] = ()
         if path and path.exists():
             data = read_yaml(path) or {}
             for a in data.get("areas", []):
                 areas.append(Area(a["id"], a["name"], a.get("doc", ""), tuple(a["terms"].get("en", [])),
                                   tuple(a["terms"].get("zh", [])),
-                                  tuple(regex_cache.compile(p, re.I) for p in a.get("strong", []))))
+                                  tuple(regex_cache.compile(p, re.I) for p in a.get("strong", [])),
+                                  bool(a.get("outside_kubernetes")), a.get("hint")))
             evidence = tuple(regex_cache.compile(p, re.I) for p in data.get("networking_evidence", []))
+            kubernetes_words = tuple(regex_cache.compile(p, re.I) for p in data.get("kubernetes_words", []))
         net_en: set[str] = set()
         net_zh: set[str] = set()
         for e in kb.entries:
@@ -83,7 +93,7 @@ class ScopeGuard:
         net_en -= area_terms
         net_zh -= area_terms
         net_zh -= {"容器", "集群", "节点", "命名空间", "标签", "部署"}
-        return cls(areas, net_en, net_zh, evidence)
+        return cls(areas, net_en, net_zh, evidence, kubernetes_words)
 
     def networking_terms(self, question: str) -> bool:
         q = question.lower()
@@ -106,8 +116,17 @@ class ScopeGuard:
             verdict = self._verdicts[question] = self._uncovered_area(question)
         return verdict  # type: ignore[return-value]
 
+    def names_kubernetes(self, question: str) -> bool:
+        """Whether the question names anything of Kubernetes (a pod, a Service, kubectl, a CNI...)."""
+        return any(p.search(question) for p in self.kubernetes_words)
+
     def _uncovered_area(self, question: str) -> Area | None:
         q = question.lower()
+        for area in self.outside:
+            # a browser, a home router, a DNS server program, and nothing of Kubernetes: podtalk's DNS and
+            # connection answers (kube-proxy, CoreDNS, a node's conntrack) would be confidently wrong there
+            if any(p.search(question) for p in area.strong) and not self.names_kubernetes(question):
+                return area
         if not self.networking_evidence(question):
             for area in self.areas:
                 if any(p.search(question) for p in area.strong):

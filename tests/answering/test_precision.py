@@ -76,6 +76,46 @@ def test_tool_words_ips_and_network_errors_are_not_declined(assistant, question)
     assert not assistant.ask(question).abstained
 
 
+@pytest.mark.parametrize("question", [
+    # yay's DNS wait: a pasted strace with a 5 s timeout used to get the kube-proxy conntrack race as its cause
+    "5s delay when searching query. yay takes about 5 seconds per search; strace shows poll on the DNS socket "
+    "to 1.1.1.1 waiting 5000 ms before the AAAA answer arrives.",
+    "nslookup on Windows 10 prints 'DNS request timed out. timeout was 2 seconds.' and then answers anyway",
+    "dnsmasq on my OpenWrt router uses 100% CPU and clients can no longer resolve names",
+    "浏览器打开网页很慢，左下角一直显示正在解析主机",
+    "用了 dnsforwarder 之后，第一次访问某个网站要等 10 秒左右",
+])
+def test_networking_outside_kubernetes_is_declined_with_a_way_back_in(assistant, question):
+    """A browser, a home router or a DNS server program, and nothing of Kubernetes: every cause podtalk
+    knows (kube-proxy, CoreDNS, a node's conntrack) would be confidently wrong, so it says so, and says
+    how to ask again if it does happen in a pod."""
+    ans = assistant.ask(question)
+    assert ans.abstained and not ans.extra.get("causes"), ans.answer
+    assert ("Nothing in the question mentions Kubernetes" in ans.answer
+            or "问题里没有提到 Kubernetes" in ans.answer), ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "the dnsmasq container in the kube-dns pod keeps restarting and lookups fail",
+    "my browser shows 404 for the host I put in the Ingress",
+    "pod 里访问外网很慢，但是我电脑上打开网页很快",  # "pod" written against Chinese text: no \b between them
+    "家里路由器后面的 k8s 集群，外网怎么访问 Service",
+    "Windows 上用 Docker Desktop 自带的 Kubernetes，浏览器访问 Ingress 没反应",
+])
+def test_a_browser_or_a_router_next_to_kubernetes_stays_in_scope(assistant, question):
+    assert not assistant.ask(question).abstained
+
+
+def test_a_minikube_report_the_retrieval_misreads_is_still_diagnosed(assistant):
+    """The retrieval's best entry here is the Service variables one (it reads "service"); the diagnosis
+    reads "minikube service ... never loads" as its own sign of the tunnel cause, in a symptom phrase
+    almost as written, and answers with it instead of declining."""
+    ans = assistant.ask("minikube service opens the browser but the page never loads on Windows 10 with the docker driver")
+    assert not ans.abstained
+    assert ans.extra["causes"][0]["id"] == "platform-minikube-tunnel"
+    assert "minikube service" in ans.answer and "--url" in ans.answer
+
+
 def test_scope_comes_before_chat_carry_over(assistant):
     ctx = Context()
     assistant.ask("什么是 headless service", context=ctx)
