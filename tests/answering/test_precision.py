@@ -169,6 +169,18 @@ def test_custom_dns_records_are_answered_with_hostaliases_and_the_hosts_plugin(a
     assert "hostAliases" in ans.answer and "fallthrough" in ans.answer
 
 
+@pytest.mark.parametrize("question", [
+    "my istio diagram shows inbound traffic redirected to port 15006, shouldn't it be 15001?",
+    "装了 istio 之后，pod 里访问外部网站的请求也会被 envoy 劫持吗",
+])
+def test_sidecar_traffic_capture_is_answered_with_its_ports(assistant, question):
+    """How the sidecar captures traffic (15001 out, 15006 in, istio-init, UID 1337) had no entry: such
+    questions were declined or answered with the mesh overview."""
+    ans = assistant.ask(question)
+    assert not ans.abstained and ans.sources[0]["id"] == "istio-sidecar-traffic-capture", ans.sources[:2]
+    assert "15001" in ans.answer and "15006" in ans.answer
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
