@@ -10,8 +10,10 @@ from __future__ import annotations
 import time
 
 from assistant.answering.pipeline import MIN_SOURCES, AnswerPipeline, AnswerSettings
+from assistant.answering.traditional import answer_in_traditional
 from assistant.answering.types import Answer, Context
 from assistant.knowledge.loader import KnowledgeBase, load_kb
+from assistant.retrieval.chinese_script import to_simplified
 from assistant.retrieval.retriever import Retrieval, Retriever
 from assistant.retrieval.text import detect_lang
 
@@ -47,10 +49,16 @@ class Assistant:
         from assistant.diagnosis.ask import diagnose_answer  # imported on first use: it loads the causes
 
         t0 = time.perf_counter()
+        asked = question
+        question, traditional = to_simplified(question)  # the KB and every Chinese pattern are Simplified
         result = self.pipeline.ask(question, lang=lang, mode=retriever, allow_dense=allow_dense, context=context)
         q_lang = detect_lang(question)
         out_lang = q_lang if lang in ("auto", "", None) else lang
         result = diagnose_answer(self, question, result, q_lang=q_lang, out_lang=out_lang, mode=retriever,
                                  allow_dense=allow_dense, context=context)
+        if traditional:
+            result.question = asked
+            if result.lang == "zh":
+                answer_in_traditional(result)  # answered in the script it was asked in
         result.timing_ms["total"] = round((time.perf_counter() - t0) * 1000, 2)
         return result

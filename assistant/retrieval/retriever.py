@@ -26,6 +26,7 @@ from assistant.retrieval.corpus import MODEL_LANG, dense_texts, lexical_text
 from assistant.retrieval.index_cache import IndexData, load_or_build
 from assistant.retrieval.query import QueryExpander
 from assistant.retrieval.bm25 import BM25Weights
+from assistant.retrieval.chinese_script import to_simplified
 from assistant.retrieval.text import Tokenizer, detect_lang
 from assistant.retrieval.zh_dictionary import knowledge_tokenizer
 
@@ -347,6 +348,7 @@ class Retriever:
         on equal terms); the caller decides it (the answering layer reads the intent), so retrieval
         never imports the layer above it."""
         t0 = time.perf_counter()
+        query, _ = to_simplified(query)  # the KB and its vocabulary are Simplified Chinese
         lang = lang or detect_lang(query)
         expanded = self.expand(query)
         lex = self.lexical_scores(expanded)
