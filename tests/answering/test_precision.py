@@ -181,6 +181,21 @@ def test_sidecar_traffic_capture_is_answered_with_its_ports(assistant, question)
     assert "15001" in ans.answer and "15006" in ans.answer
 
 
+@pytest.mark.parametrize("question,entry,expect", [
+    ("grpc requests all go to one pod behind a ClusterIP service, no load balancing",
+     "service-connection-balancing", "headless"),
+    ("我的 grpc 服务扩容了，但是流量还是只到一个 pod", "service-connection-balancing", "headless"),
+    ("does a Service support IPv4 and IPv6 at the same time", "service-dual-stack", "PreferDualStack"),
+    ("集群开了双栈，service 怎么拿到 ipv6 地址", "service-dual-stack", "ipFamilyPolicy"),
+])
+def test_connection_balancing_and_dual_stack_have_their_entries(assistant, question, entry, expect):
+    """Two common questions with no entry before: gRPC pinned to one Pod was answered with the headless
+    vs ClusterIP comparison, and dual-stack Services were declined."""
+    ans = assistant.ask(question)
+    assert not ans.abstained and ans.sources[0]["id"] == entry, ans.sources[:2]
+    assert expect in ans.answer
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
