@@ -178,6 +178,9 @@ def test_a_redis_word_does_not_pull_the_env_var_entry(assistant):
     # an ingress on its own servers reachable only through the controller's NodePort
     ("our ingress works through the NodePort, but nothing is listening on the host port 80", "en",
      {"ing-bare-metal-no-external-port"}),
+    # an idle WebSocket cut by the proxy's read timeout: no 504 is ever shown
+    ("websocket connections through ingress-nginx drop after 60 seconds", "en", {"ing-504-upstream-timeout"}),
+    ("ingress 后面的 websocket 连接一分钟左右就断了", "zh", {"ing-504-upstream-timeout"}),
 ])
 def test_reports_without_a_failure_word_are_still_diagnosed(assistant, report, lang, expected):
     """Slow lookups, a policy that lets traffic through, a fallback certificate: symptom reports that
