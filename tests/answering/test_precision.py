@@ -187,10 +187,18 @@ def test_sidecar_traffic_capture_is_answered_with_its_ports(assistant, question)
     ("我的 grpc 服务扩容了，但是流量还是只到一个 pod", "service-connection-balancing", "headless"),
     ("does a Service support IPv4 and IPv6 at the same time", "service-dual-stack", "PreferDualStack"),
     ("集群开了双栈，service 怎么拿到 ipv6 地址", "service-dual-stack", "ipFamilyPolicy"),
+    # confidently wrong before: a domain allowlist got "NetworkPolicy selects Pods, not Services", a
+    # bandwidth cap got the network model or EndpointSlices
+    ("can I write a NetworkPolicy rule that allows traffic to github.com only", "network-policy-egress-by-domain",
+     "toFQDNs"),
+    ("pod 出站只允许访问某个域名怎么做", "network-policy-egress-by-domain", "ipBlock"),
+    ("how can I cap how much bandwidth one pod uses", "pod-bandwidth-limits", "kubernetes.io/egress-bandwidth"),
+    ("给 pod 设置网速上限", "pod-bandwidth-limits", "kubernetes.io/ingress-bandwidth"),
 ])
-def test_connection_balancing_and_dual_stack_have_their_entries(assistant, question, entry, expect):
-    """Two common questions with no entry before: gRPC pinned to one Pod was answered with the headless
-    vs ClusterIP comparison, and dual-stack Services were declined."""
+def test_common_questions_without_an_entry_before_get_theirs(assistant, question, entry, expect):
+    """Common questions with no entry before: gRPC pinned to one Pod was answered with the headless vs
+    ClusterIP comparison, dual-stack Services were declined, domain allowlists and bandwidth caps were
+    answered from unrelated entries."""
     ans = assistant.ask(question)
     assert not ans.abstained and ans.sources[0]["id"] == entry, ans.sources[:2]
     assert expect in ans.answer
