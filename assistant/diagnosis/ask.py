@@ -194,8 +194,8 @@ def _diagnose_answer(assistant: Any, question: str, answer: Any, *, q_lang: str,
             _attach(answer, d)
             return _apply(assistant, answer, d, d.text, out_lang=session.current.lang if session.current else out_lang,
                           mode=mode, allow_dense=allow_dense, context=context)
-    if answer.abstained and answer.extra.get("uncovered_area") in {a.id for a in assistant.retriever.scope().outside}:
-        return answer  # a browser or a home router with nothing of Kubernetes: no cluster cause fits it
+    if answer.abstained and assistant.retriever.scope().decline_is_final(answer.extra.get("uncovered_area"), text):
+        return answer  # a home router with nothing of Kubernetes, kubectl's own x509 line: no cluster cause fits
     diagnoser = diagnoser_for(assistant.retriever)
     if not diagnoser.catalog.causes:
         return answer

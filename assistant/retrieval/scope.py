@@ -36,6 +36,8 @@ class Area:
     """Declines only a question that names nothing of Kubernetes; ``strong`` then names the setting."""
     hint: dict[str, str] | None = None
     """Said instead of "the official documentation for it is linked below" (the link is not its docs)."""
+    decisive: tuple[re.Pattern[str], ...] = ()
+    """Signatures that keep the decline even when the diagnosis reads a networking signature too."""
 
 
 def _compile(terms: list[str]) -> TermMatcher | None:
@@ -72,7 +74,8 @@ class ScopeGuard:
                 areas.append(Area(a["id"], a["name"], a.get("doc", ""), tuple(a["terms"].get("en", [])),
                                   tuple(a["terms"].get("zh", [])),
                                   tuple(regex_cache.compile(p, re.I) for p in a.get("strong", [])),
-                                  bool(a.get("outside_kubernetes")), a.get("hint")))
+                                  bool(a.get("outside_kubernetes")), a.get("hint"),
+                                  tuple(regex_cache.compile(p, re.I) for p in a.get("decisive", []))))
             evidence = tuple(regex_cache.compile(p, re.I) for p in data.get("networking_evidence", []))
             kubernetes_words = tuple(regex_cache.compile(p, re.I) for p in data.get("kubernetes_words", []))
         net_en: set[str] = set()
@@ -115,6 +118,17 @@ class ScopeGuard:
                 self._verdicts.clear()
             verdict = self._verdicts[question] = self._uncovered_area(question)
         return verdict  # type: ignore[return-value]
+
+    def decline_is_final(self, area_id: str | None, question: str) -> bool:
+        """Whether a decline for ``area_id`` stands against the diagnosis: always for networking outside
+        Kubernetes, and for an area whose decisive signature is in the question."""
+        for area in self.outside:
+            if area.id == area_id:
+                return True
+        for area in self.areas:
+            if area.id == area_id:
+                return any(p.search(question) for p in area.decisive)
+        return False
 
     def names_kubernetes(self, question: str) -> bool:
         """Whether the question names anything of Kubernetes (a pod, a Service, kubectl, a CNI...)."""

@@ -95,6 +95,15 @@ def test_networking_outside_kubernetes_is_declined_with_a_way_back_in(assistant,
             or "问题里没有提到 Kubernetes" in ans.answer), ans.answer
 
 
+def test_kubectls_x509_line_stays_declined_while_an_ingress_x509_is_diagnosed(assistant):
+    """The same pasted x509 error means the API server's certificate after kubectl's "Unable to connect to
+    the server:" (cluster administration, declined) and a TLS cause behind an ingress."""
+    admin = assistant.ask("Unable to connect to the server: x509: certificate has expired or is not yet valid")
+    assert admin.abstained and not admin.causes and "cluster administration" in admin.answer
+    ingress = assistant.ask("curl to my ingress host fails: x509: certificate has expired or is not yet valid")
+    assert not ingress.abstained and ingress.causes
+
+
 @pytest.mark.parametrize("question", [
     "the dnsmasq container in the kube-dns pod keeps restarting and lookups fail",
     "my browser shows 404 for the host I put in the Ingress",
