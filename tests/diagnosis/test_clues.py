@@ -29,6 +29,9 @@ def ids(text, catalog):
     ("It works from the node but not from inside the pods", "obs-works-from-node-not-pod"),
     ("pods on different nodes cannot talk, same node works", "obs-same-node-only"),
     ("DNS lookups fail intermittently", "obs-intermittent"),
+    ("our payments service times out when the checkout pods call it", "obs-clusterip-fails"),
+    ("websocket connections through the ingress drop after 60 seconds", "obs-cut-after-fixed-time"),
+    ("ingress 后面的长连接两分钟就断开", "obs-cut-after-fixed-time"),
     ("集群内的服务名都能正常解析，就是解析外网域名一直不成功", "obs-internal-dns-works"),
     ("集群内的服务名都能正常解析，就是解析外网域名一直不成功", "obs-external-dns-fails"),
     ("pod 里无法解析外网", "obs-external-dns-fails"),
@@ -52,6 +55,18 @@ def test_dns_works_is_not_read_into_a_negation(catalog):
 def test_a_plain_question_has_no_failure_clues(catalog):
     found = ids("what is a headless service", catalog)
     assert not {i for i in found if i.startswith(("sig-", "obs-"))}
+
+
+@pytest.mark.parametrize("text", [
+    "how do I set the session affinity timeout of my service to 3 hours",
+    "our service mesh times out idle connections after an hour, how do I change that",
+    "the DNS lookup timed out after 5 seconds",
+])
+def test_a_timeout_that_is_a_setting_a_mesh_or_dns_is_not_the_service_failing(text, catalog):
+    """"my service ... times out" reads as the Service failing; a timeout asked about as a setting, a
+    mesh's idle timeout or a DNS lookup does not."""
+    found = ids(text, catalog)
+    assert "obs-clusterip-fails" not in found
 
 
 DESCRIBE_SVC = """Name:              web
