@@ -190,6 +190,13 @@ def test_reports_without_a_failure_word_are_still_diagnosed(assistant, report, l
     assert ans.causes and ans.causes[0]["id"] in expected, [c["id"] for c in ans.causes[:3]]
 
 
+def test_coredns_crashing_behind_a_calico_ipam_error_leads_with_the_ipam_cause(assistant):
+    """CoreDNS not ready is the consequence here: Calico cannot allocate Pod IPs at all."""
+    ans = assistant.ask("集群装好后 coredns 一直是 CrashLoopBackOff，其他 pod 也不 Ready，日志里是 "
+                        "plugin type=calico failed (add): cannot find a qualified ippool")
+    assert [c["id"] for c in ans.causes[:2]] == ["cni-calico-ippool-mismatch", "dns-coredns-not-running"]
+
+
 @pytest.mark.parametrize("question", [
     "how do I configure a default certificate for ingress-nginx",
     "is kube-proxy in iptables mode slow with thousands of services",
