@@ -197,6 +197,14 @@ def test_coredns_crashing_behind_a_calico_ipam_error_leads_with_the_ipam_cause(a
     assert [c["id"] for c in ans.causes[:2]] == ["cni-calico-ippool-mismatch", "dns-coredns-not-running"]
 
 
+def test_a_restarting_dns_container_explains_intermittent_lookups(assistant):
+    """"Unstable" resolution with the kubedns container restarting: intermittent failures no longer rule
+    out the DNS pods themselves, and 'kubedns' (no hyphen) with 经常在重启 is read as the DNS pod crashing."""
+    ans = assistant.ask("集群 DNS 解析时好时坏，用 busybox 测试经常失败。看了一下 kube-dns 这个 pod，"
+                        "里面的 kubedns 容器经常在重启，另外两个容器是正常的")
+    assert ans.causes and ans.causes[0]["id"] == "dns-coredns-not-running", [c["id"] for c in ans.causes[:3]]
+
+
 @pytest.mark.parametrize("question", [
     "how do I configure a default certificate for ingress-nginx",
     "is kube-proxy in iptables mode slow with thousands of services",
