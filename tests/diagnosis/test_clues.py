@@ -57,6 +57,19 @@ def test_a_plain_question_has_no_failure_clues(catalog):
     assert not {i for i in found if i.startswith(("sig-", "obs-"))}
 
 
+@pytest.mark.parametrize("text, reported", [
+    ("nodeport 只能在 pod 所在的节点上访问", True),
+    ("the nodeport only works on the node that runs the pod", True),
+    ("ClusterIP 只能在集群内部访问吗", False),
+    ("does hostPort only work on the node where the pod runs", False),
+    ("is a ClusterIP only reachable from inside the cluster", False),
+])
+def test_only_works_there_is_a_report_but_a_question_about_it_is_not(text, reported, catalog):
+    """"It only works on the pod's node" says it fails everywhere else; "is it only reachable inside the
+    cluster?" asks about a design."""
+    assert ("obs-failure-reported" in ids(text, catalog)) is reported
+
+
 @pytest.mark.parametrize("text", [
     "how do I set the session affinity timeout of my service to 3 hours",
     "our service mesh times out idle connections after an hour, how do I change that",
