@@ -166,6 +166,7 @@ def test_a_redis_word_does_not_pull_the_env_var_entry(assistant):
     ("name lookups inside our pods have a delay of 5 seconds now and then", "en",
      {"dns-conntrack-udp-race", "dns-ndots-search-latency"}),
     ("pod 里 DNS 解析很慢，偶尔要等 5 秒", "zh", {"dns-conntrack-udp-race", "dns-ndots-search-latency"}),
+    ("容器里请求外网的域名特别慢，换成 IP 就正常", "zh", {"dns-conntrack-udp-race", "dns-ndots-search-latency"}),
     # a policy that should block but traffic still gets through
     ("we run flannel and added a NetworkPolicy to isolate the payments namespace. Pods from other namespaces "
      "are still reachable.", "en", {"np-not-enforced-by-cni"}),

@@ -35,6 +35,7 @@ def ids(text, catalog):
     ("pods can resolve but not connect to external https sites", "obs-dns-works"),
     ("pods can resolve but not connect to external https sites", "obs-pod-to-internet-fails"),
     ("after upgrading calico all pods lost connectivity", "obs-failure-reported"),
+    ("节点重启后 pod 之间不通了", "obs-after-upgrade-or-reboot"),
     ("集群内的服务名都能正常解析，就是解析外网域名一直不成功", "obs-internal-dns-works"),
     ("集群内的服务名都能正常解析，就是解析外网域名一直不成功", "obs-external-dns-fails"),
     ("pod 里无法解析外网", "obs-external-dns-fails"),
@@ -52,6 +53,8 @@ def test_question_clues(text, clue, catalog):
 
 def test_dns_works_is_not_read_into_a_negation(catalog):
     assert "obs-dns-works" not in ids("pod 里不能解析外网域名", catalog)
+    # a Pod or container restarting is not the node rebooting (the Pod just got a new IP)
+    assert "obs-after-upgrade-or-reboot" not in ids("pod 重启后别的服务连不上它了", catalog)
     # "can resolve ... but" is about DNS working only when what fails is the connection, not another place
     assert "obs-dns-works" not in ids("a pod on the master can resolve the Service, but a pod on the node can't", catalog)
     assert "obs-dns-works" in ids("DNS resolution works fine, nslookup returns the right IP", catalog)
