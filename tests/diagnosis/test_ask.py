@@ -206,6 +206,13 @@ def test_a_restarting_dns_container_explains_intermittent_lookups(assistant):
     assert ans.causes and ans.causes[0]["id"] == "dns-coredns-not-running", [c["id"] for c in ans.causes[:3]]
 
 
+def test_coredns_reported_running_is_not_offered_as_down(assistant):
+    """The asker checked the CoreDNS pods: "CoreDNS is not running" must not lead (it did, at 0.41)."""
+    ans = assistant.ask("coredns pods are running but dns queries time out")
+    assert ans.causes and ans.causes[0]["id"] != "dns-coredns-not-running"
+    assert "Most likely: CoreDNS pods are not running" not in ans.answer
+
+
 @pytest.mark.parametrize("question", [
     "how do I configure a default certificate for ingress-nginx",
     "is kube-proxy in iptables mode slow with thousands of services",

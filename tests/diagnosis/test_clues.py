@@ -37,6 +37,8 @@ def ids(text, catalog):
     ("after upgrading calico all pods lost connectivity", "obs-failure-reported"),
     ("节点重启后 pod 之间不通了", "obs-after-upgrade-or-reboot"),
     ("pods on one node cannot reach pods on another node", "obs-same-node-only"),
+    ("coredns pods are running but dns queries time out", "obs-coredns-running"),
+    ("CoreDNS 的 Pod 都是 Running，但是解析一直超时", "obs-coredns-running"),
     ("集群内的服务名都能正常解析，就是解析外网域名一直不成功", "obs-internal-dns-works"),
     ("集群内的服务名都能正常解析，就是解析外网域名一直不成功", "obs-external-dns-fails"),
     ("pod 里无法解析外网", "obs-external-dns-fails"),
@@ -56,6 +58,7 @@ def test_dns_works_is_not_read_into_a_negation(catalog):
     assert "obs-dns-works" not in ids("pod 里不能解析外网域名", catalog)
     # pods "on one node" failing to reach another node is a cross-node failure, not one broken node
     assert "obs-only-some-nodes" not in ids("pods on one node cannot reach pods on another node", catalog)
+    assert "obs-coredns-running" not in ids("the coredns pods are not ready", catalog)
     # a Pod or container restarting is not the node rebooting (the Pod just got a new IP)
     assert "obs-after-upgrade-or-reboot" not in ids("pod 重启后别的服务连不上它了", catalog)
     # "can resolve ... but" is about DNS working only when what fails is the connection, not another place
