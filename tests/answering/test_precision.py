@@ -59,6 +59,9 @@ def test_chinese_phrasings_compute(assistant, question, expect):
     ("pod stuck in Pending: 0/3 nodes are available: 3 Insufficient memory", "scheduling-eviction"),
     ("Pod 一直 CrashLoopBackOff 怎么排查", "debug-pods"),
     ("PVC 怎么扩容", "concepts/storage"),
+    # a Pod stuck Pending was answered with "LoadBalancer EXTERNAL-IP stays <pending>"
+    ("my pod is stuck in Pending", "scheduling-eviction"),
+    ("pod 一直 Pending 怎么办", "scheduling-eviction"),
 ])
 def test_near_domain_questions_are_declined_with_the_right_doc(assistant, question, doc):
     ans = assistant.ask(question)
