@@ -12,9 +12,7 @@ def answer_in_traditional(answer: Any) -> None:
     """Convert what the asker reads of an answer: its text, source titles and the diagnosis's
     causes, clues and narrowing question (ids, commands and URLs have no Chinese characters)."""
     answer.answer = to_traditional(answer.answer)
-    for source in answer.sources:
-        if isinstance(source.get("title"), str):
-            source["title"] = to_traditional(source["title"])
+    answer.sources = convert_strings(answer.sources)
     for key in ("causes", "clues", "narrowing"):
         if key in answer.extra:
             answer.extra[key] = convert_strings(answer.extra[key])

@@ -55,6 +55,7 @@ class ScopeGuard:
                  kubernetes_words: tuple[re.Pattern[str], ...] = ()) -> None:
         self.areas = [a for a in areas if not a.outside_kubernetes]
         self.outside = [a for a in areas if a.outside_kubernetes]
+        self._by_id = {a.id: a for a in areas}
         self.evidence = evidence
         self.kubernetes_words = kubernetes_words
         self._area_en = [(a, _compile(list(a.en))) for a in self.areas]
@@ -122,13 +123,8 @@ class ScopeGuard:
     def decline_is_final(self, area_id: str | None, question: str) -> bool:
         """Whether a decline for ``area_id`` stands against the diagnosis: always for networking outside
         Kubernetes, and for an area whose decisive signature is in the question."""
-        for area in self.outside:
-            if area.id == area_id:
-                return True
-        for area in self.areas:
-            if area.id == area_id:
-                return any(p.search(question) for p in area.decisive)
-        return False
+        area = self._by_id.get(area_id or "")
+        return area is not None and (area.outside_kubernetes or any(p.search(question) for p in area.decisive))
 
     def names_kubernetes(self, question: str) -> bool:
         """Whether the question names anything of Kubernetes (a pod, a Service, kubectl, a CNI...)."""
